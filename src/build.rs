@@ -1,0 +1,487 @@
+//! The pipeline, end to end: load content -> render Markdown -> derive listings, feeds
+//! and redirects -> render templates -> write output.
+//!
+//! Each step lives in its own module; this file only sequences them and decides where
+//! the output goes (a staging directory swapped in on success, or nowhere for `check`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+use tera::Context;
+use thiserror::Error;
+
+use crate::config::SiteConfig;
+use crate::content::{self, ContentTree, Kind};
+use crate::derive::{aliases, feeds, listings};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, RenderOptions, Rendered};
+use crate::output::assets::hash_assets;
+use crate::output::writer::NullSink;
+use crate::output::{Sink, StagingDir, minify};
+use crate::theme::Theme;
+use crate::theme::context::{PageCtx, SectionCtx, SiteCtx};
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output_dir: PathBuf,
+    /// Overrides config's base_url (`serve` uses its own address).
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Add the live-reload script (serve only).
+    pub live_reload: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        let root = root.into();
+        BuildOptions {
+            output_dir: root.join("public"),
+            root,
+            base_url: None,
+            drafts: false,
+            live_reload: false,
+        }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    /// HTML pages rendered from content (documents and sections).
+    pub pages: usize,
+    /// Every file written (pages, redirects, feeds, assets).
+    pub files: usize,
+    pub elapsed: Duration,
+    pub warnings: Diagnostics,
+}
+
+#[derive(Debug, Error)]
+pub enum BuildError {
+    /// Problems in the site's files; each names file and line.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl From<Diagnostic> for BuildError {
+    fn from(d: Diagnostic) -> Self {
+        BuildError::Invalid(Diagnostics(vec![d]))
+    }
+}
+
+/// Config, content and theme: everything read from disk before rendering.
+pub struct LoadedSite {
+    pub config: SiteConfig,
+    pub tree: ContentTree,
+    pub theme: Theme,
+}
+
+/// Reads and validates everything. Errors of all files are reported together.
+pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildError> {
+    let mut config = SiteConfig::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = crate::config::normalise_base_url(url).map_err(|m| {
+            Diagnostic::error("--base-url", m)
+                .with_help("pass an absolute URL, e.g. --base-url https://example.gov.cn/csr/")
+        })?;
+    }
+    let (tree, theme) = rayon::join(
+        || content::load(&opts.root, opts.drafts),
+        || Theme::load(&opts.root, &config.theme),
+    );
+    let mut diags = Diagnostics::default();
+    let tree = tree.map_err(|d| diags.extend(d.0)).ok();
+    let theme = theme.map_err(|e| diags.push(e.into_diagnostic())).ok();
+    match (tree, theme) {
+        (Some(tree), Some(theme)) => Ok(LoadedSite {
+            config,
+            tree,
+            theme,
+        }),
+        _ => {
+            diags.sort();
+            Err(BuildError::Invalid(diags))
+        }
+    }
+}
+
+/// Builds the site into `opts.output_dir`, replacing it only on success.
+pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary, BuildError> {
+    let start = Instant::now();
+    let site = load(opts)?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| BuildError::Io { path, source }
+    };
+    let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
+    let mut summary = render_site(&site, opts, &staging, progress)?;
+    staging
+        .commit(&opts.output_dir)
+        .map_err(io(&opts.output_dir))?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+/// Builds into a fresh directory beside `opts.output_dir` and returns it (serve).
+pub fn build_to_new_dir(opts: &BuildOptions) -> Result<(PathBuf, BuildSummary), BuildError> {
+    let site = load(opts)?;
+    let staging = StagingDir::beside(&opts.output_dir).map_err(|source| BuildError::Io {
+        path: opts.output_dir.clone(),
+        source,
+    })?;
+    let summary = render_site(&site, opts, &staging, &ProgressBar::hidden())?;
+    Ok((staging.keep(), summary))
+}
+
+/// Loads and renders everything without writing (`gongshi check`).
+pub fn check(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let start = Instant::now();
+    let site = load(opts)?;
+    let mut summary = render_site(&site, opts, &NullSink::default(), &ProgressBar::hidden())?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+/// One file to write: where, and from what (for collision messages).
+struct Planned {
+    out: String,
+    from: String,
+}
+
+fn page_out(url_path: &str) -> String {
+    format!("{url_path}index.html")
+}
+
+/// Every output path, so that two sources claiming one URL is an error before any
+/// rendering happens.
+fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut diags = Diagnostics::default();
+    for s in tree.sections.values() {
+        planned.push(Planned {
+            out: page_out(&s.url_path),
+            from: format!(
+                "content/{}",
+                if s.key.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}/", s.key)
+                }
+            ),
+        });
+    }
+    for d in &tree.documents {
+        planned.push(Planned {
+            out: page_out(&d.url_path),
+            from: d.file.display().to_string(),
+        });
+        for a in &d.aliases {
+            match aliases::alias_output_path(a) {
+                Ok(out) => planned.push(Planned {
+                    out,
+                    from: format!("{} (alias `{a}`)", d.file.display()),
+                }),
+                Err(msg) => {
+                    let line = d
+                        .source
+                        .lines()
+                        .position(|l| l.contains(a.as_str()))
+                        .map_or(1, |i| i + 1);
+                    diags.push(
+                        Diagnostic::error(&d.file, msg)
+                            .at_line(&d.source, line)
+                            .with_help(
+                                "aliases are old URLs of this same site, e.g. /old/reports/2018/",
+                            ),
+                    );
+                }
+            }
+        }
+    }
+    for (_, rel) in &tree.assets {
+        planned.push(Planned {
+            out: rel.clone(),
+            from: format!("content/{rel}"),
+        });
+    }
+    for fixed in [
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "robots.txt",
+        "sitemap/index.html",
+    ] {
+        planned.push(Planned {
+            out: fixed.into(),
+            from: "gongshi".into(),
+        });
+    }
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for p in &planned {
+        if let Some(first) = seen.insert(&p.out, &p.from) {
+            diags.push(
+                Diagnostic::error(
+                    p.from.split(" (").next().unwrap_or(&p.from),
+                    format!(
+                        "{} would overwrite {} (both write /{})",
+                        p.from, first, p.out
+                    ),
+                )
+                .with_help("rename one of them or change the alias"),
+            );
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(planned)
+    }
+}
+
+fn base_context(
+    site: &LoadedSite,
+    site_ctx: &SiteCtx,
+    assets: &BTreeMap<String, String>,
+    live_reload: bool,
+) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", site_ctx);
+    ctx.insert("assets", assets);
+    ctx.insert("nav", &listings::nav(&site.tree, site_ctx));
+    ctx.insert("live_reload", &live_reload);
+    ctx.insert("generator", "gongshi");
+    ctx
+}
+
+/// The shared context plus the page's own path; callers insert their own values.
+fn page_context(base: &Context, current_path: &str) -> Context {
+    let mut ctx = base.clone();
+    ctx.insert("current_path", current_path);
+    ctx
+}
+
+fn render_body(markdown: &str, kind: Option<Kind>, base_path: &str) -> Rendered {
+    let document = matches!(
+        kind,
+        Some(Kind::Report | Kind::Impartiality | Kind::Commitment)
+    );
+    markdown::render(
+        markdown,
+        &RenderOptions {
+            paragraph_anchors: document,
+            item_anchors: document,
+            base_path: base_path.to_string(),
+        },
+    )
+}
+
+fn render_site(
+    site: &LoadedSite,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    progress: &ProgressBar,
+) -> Result<BuildSummary, BuildError> {
+    let tree = &site.tree;
+    let planned = plan(tree).map_err(BuildError::Invalid)?;
+    let site_ctx = SiteCtx::new(&site.config);
+    let base_path = site_ctx.base_path.clone();
+    let write = |rel: &str, bytes: &[u8]| {
+        sink.write(rel, bytes).map_err(|source| BuildError::Io {
+            path: PathBuf::from(rel),
+            source,
+        })
+    };
+
+    // Theme assets and copied files.
+    let highlight_css = markdown::highlight::stylesheet(&site.config.markdown.highlight_theme)
+        .map_err(|m| {
+            Diagnostic::error(crate::config::CONFIG_FILE, m)
+                .with_help("set markdown.highlight_theme to one of the listed themes")
+        })?;
+    let (hashed, assets) = hash_assets(&site.theme.static_files, &highlight_css, &base_path);
+    for a in &hashed {
+        write(&a.out_path, &a.bytes)?;
+    }
+    let copied = copy_site_static(&opts.root, tree, sink)?;
+
+    let base = base_context(site, &site_ctx, &assets, opts.live_reload);
+    progress.set_length(planned.len() as u64);
+
+    // Documents, in parallel; each page is rendered, minified and written at once.
+    let doc_results: Vec<Result<(), Diagnostic>> = (0..tree.documents.len())
+        .into_par_iter()
+        .map(|i| {
+            let doc = &tree.documents[i];
+            let rendered = render_body(&doc.body, Some(doc.kind), &base_path);
+            let (prev, next) = listings::neighbours(tree, i, &site_ctx);
+            let history = listings::history(tree, i, &site_ctx);
+            let page = PageCtx::new(doc, &rendered, &site_ctx, prev, next, history);
+            let section = tree
+                .section(&doc.section)
+                .map(|s| SectionCtx::new(s, &Rendered::default(), tree, &site_ctx));
+            let mut ctx = page_context(&base, &page.doc.url);
+            ctx.insert("page", &page);
+            ctx.insert("section", &section);
+            let html = site
+                .theme
+                .render(doc.kind.template(), &ctx, Some(&doc.file))?;
+            sink.write(&page_out(&doc.url_path), &minify::html(&html))
+                .map_err(|e| Diagnostic::error(&doc.file, format!("cannot write its page: {e}")))?;
+            progress.inc(1);
+            Ok(())
+        })
+        .collect();
+
+    // Sections (the root section is the home page).
+    let home = listings::home(tree, &site_ctx);
+    let sections: Vec<_> = tree.sections.values().collect();
+    let section_results: Vec<Result<(), Diagnostic>> = sections
+        .par_iter()
+        .map(|s| {
+            let rendered = render_body(&s.body, None, &base_path);
+            let section = SectionCtx::new(s, &rendered, tree, &site_ctx);
+            let mut ctx = page_context(&base, &section.url);
+            ctx.insert("section", &section);
+            let template = if s.key.is_empty() {
+                ctx.insert("home", &home);
+                "index.html"
+            } else {
+                "section.html"
+            };
+            let file = s
+                .file
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format!("content/{}", s.key)));
+            let html = site.theme.render(template, &ctx, Some(&file))?;
+            sink.write(&page_out(&s.url_path), &minify::html(&html))
+                .map_err(|e| Diagnostic::error(&file, format!("cannot write its page: {e}")))?;
+            progress.inc(1);
+            Ok(())
+        })
+        .collect();
+
+    let mut diags = Diagnostics::default();
+    for r in doc_results.into_iter().chain(section_results) {
+        if let Err(d) = r {
+            diags.push(d);
+        }
+    }
+    if diags.has_errors() {
+        diags.sort();
+        return Err(BuildError::Invalid(diags));
+    }
+
+    // Fixed pages.
+    let ctx404 = page_context(&base, &format!("{base_path}404.html"));
+    write(
+        "404.html",
+        &minify::html(&site.theme.render("404.html", &ctx404, None)?),
+    )?;
+    let sitemap_tree = listings::sitemap_tree(tree, &site_ctx);
+    let mut ctx_map = page_context(&base, &format!("{base_path}sitemap/"));
+    ctx_map.insert("tree", &sitemap_tree);
+    write(
+        "sitemap/index.html",
+        &minify::html(&site.theme.render("sitemap.html", &ctx_map, None)?),
+    )?;
+
+    // Redirects for aliases.
+    let redirect_js = assets.get("redirect.js").cloned().unwrap_or_default();
+    let mut alias_count = 0;
+    for d in &tree.documents {
+        for a in &d.aliases {
+            let out = aliases::alias_output_path(a).expect("validated in plan");
+            let target = format!("{base_path}{}", d.url_path);
+            write(
+                &out,
+                aliases::redirect_html(&target, &redirect_js, &d.title).as_bytes(),
+            )?;
+            alias_count += 1;
+        }
+    }
+
+    // Feeds and site maps.
+    let mut entries: Vec<feeds::SitemapEntry> = tree
+        .sections
+        .values()
+        .map(|s| feeds::SitemapEntry {
+            loc: format!("{}{}", site_ctx.base_url, s.url_path),
+            lastmod: None,
+        })
+        .collect();
+    entries.extend(tree.documents.iter().map(|d| feeds::SitemapEntry {
+        loc: format!("{}{}", site_ctx.base_url, d.url_path),
+        lastmod: d.date_string(),
+    }));
+    entries.push(feeds::SitemapEntry {
+        loc: format!("{}sitemap/", site_ctx.base_url),
+        lastmod: None,
+    });
+    entries.sort_by(|a, b| a.loc.cmp(&b.loc));
+    write("sitemap.xml", feeds::sitemap_xml(&entries).as_bytes())?;
+    let publisher = site.config.publisher.as_ref().map(|p| p.name.as_str());
+    write(
+        "atom.xml",
+        feeds::atom_xml(tree, &site.config.title, &site_ctx.base_url, publisher).as_bytes(),
+    )?;
+    write(
+        "robots.txt",
+        feeds::robots_txt(&site_ctx.base_url).as_bytes(),
+    )?;
+
+    let pages = tree.documents.len() + tree.sections.len();
+    progress.finish_and_clear();
+    Ok(BuildSummary {
+        pages,
+        files: pages + hashed.len() + copied + alias_count + 5,
+        elapsed: Duration::ZERO,
+        warnings: Diagnostics::default(),
+    })
+}
+
+/// Copies the site's `static/` and content assets as they are. Returns the count.
+fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<usize, BuildError> {
+    let mut n = 0;
+    let static_dir = root.join("static");
+    let mut files: Vec<(PathBuf, String)> = tree.assets.clone();
+    if static_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| BuildError::Io {
+                path: static_dir.clone(),
+                source: e.into(),
+            })?;
+            if entry.file_type().is_file() {
+                let rel = entry
+                    .path()
+                    .strip_prefix(&static_dir)
+                    .expect("under static")
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push((entry.path().to_path_buf(), rel));
+            }
+        }
+    }
+    for (src, rel) in files {
+        let bytes = std::fs::read(&src).map_err(|source| BuildError::Io {
+            path: src.clone(),
+            source,
+        })?;
+        sink.write(&rel, &bytes).map_err(|source| BuildError::Io {
+            path: PathBuf::from(&rel),
+            source,
+        })?;
+        n += 1;
+    }
+    Ok(n)
+}

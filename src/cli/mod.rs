@@ -1,0 +1,193 @@
+//! Argument parsing (clap) and the commands' output.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use gongshi::build::{self, BuildError, BuildOptions};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+#[derive(Parser)]
+#[command(
+    name = "gongshi",
+    version,
+    about = "公示: builds a static transparency portal from Markdown reports, statements and commitments"
+)]
+struct Cli {
+    /// The site's folder (holds config.yaml and content/).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (ROOT/public by default).
+    Build {
+        /// Where to write the site.
+        #[arg(long, short = 'o')]
+        output_dir: Option<PathBuf>,
+        /// Override config.yaml's base_url (e.g. for a staging host).
+        #[arg(long, short = 'u')]
+        base_url: Option<String>,
+        /// Include documents marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Build, serve over HTTP, rebuild on change and reload open pages.
+    Serve {
+        #[arg(long, short = 'i', default_value = "127.0.0.1")]
+        interface: String,
+        #[arg(long, short = 'p', default_value_t = 1111)]
+        port: u16,
+        /// Include documents marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Load and validate everything without writing a site; exit 1 on errors.
+    Check {
+        /// Include documents marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Scaffold new content.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// A report for YEAR with the previous year's headings and metric keys, values empty.
+    Report {
+        #[arg(long)]
+        year: i32,
+        /// The section (folder under content/) holding the reports.
+        #[arg(long, default_value = "reports")]
+        section: String,
+    },
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build {
+            output_dir,
+            base_url,
+            drafts,
+        } => {
+            let mut opts = BuildOptions::new(&cli.root);
+            if let Some(o) = output_dir {
+                opts.output_dir = o;
+            }
+            opts.base_url = base_url;
+            opts.drafts = drafts;
+            run_build(&opts)
+        }
+        Command::Check { drafts } => {
+            let mut opts = BuildOptions::new(&cli.root);
+            opts.drafts = drafts;
+            run_check(&opts)
+        }
+        Command::Serve {
+            interface,
+            port,
+            drafts,
+        } => gongshi::serve::serve(&cli.root, &interface, port, drafts).map(|_| ExitCode::SUCCESS),
+        Command::New {
+            what: NewCommand::Report { year, section },
+        } => gongshi::scaffold::new_report(&cli.root, &section, year).map(|path| {
+            println!("created {}", path.display());
+            ExitCode::SUCCESS
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A progress bar that appears only on a terminal, and only once a build has taken
+/// more than a second: quick builds and CI logs stay clean.
+fn delayed_progress() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} 生成页面 {pos}/{len} {wide_bar} {elapsed}")
+            .expect("valid template"),
+    );
+    if std::io::stderr().is_terminal() {
+        let b = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(1));
+            if !b.is_finished() {
+                b.set_draw_target(ProgressDrawTarget::stderr());
+                b.enable_steady_tick(Duration::from_millis(120));
+            }
+        });
+    }
+    bar
+}
+
+fn report_error(e: &BuildError) {
+    match e {
+        BuildError::Invalid(diags) => {
+            eprint!("{diags}");
+            let n = diags.errors().count();
+            eprintln!(
+                "{n} error{}; nothing was written, the previous site is untouched.",
+                if n == 1 { "" } else { "s" }
+            );
+        }
+        BuildError::Io { .. } => {
+            eprintln!("error: {e}\nnothing was published; the previous site is untouched.")
+        }
+    }
+}
+
+fn run_build(opts: &BuildOptions) -> anyhow::Result<ExitCode> {
+    let bar = delayed_progress();
+    match build::build(opts, &bar) {
+        Ok(s) => {
+            eprint!("{}", s.warnings);
+            println!(
+                "built {} pages ({} files) into {} in {} ms",
+                s.pages,
+                s.files,
+                opts.output_dir.display(),
+                s.elapsed.as_millis()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            bar.finish_and_clear();
+            report_error(&e);
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn run_check(opts: &BuildOptions) -> anyhow::Result<ExitCode> {
+    match build::check(opts) {
+        Ok(s) => {
+            eprint!("{}", s.warnings);
+            println!(
+                "ok: {} pages, {} warnings, in {} ms",
+                s.pages,
+                s.warnings.warnings().count(),
+                s.elapsed.as_millis()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            report_error(&e);
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

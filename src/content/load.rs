@@ -1,0 +1,405 @@
+//! Walking `content/` into a [`ContentTree`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use walkdir::WalkDir;
+
+use super::document::{
+    DocumentInput, SectionFrontMatter, parse_document, parse_section_front_matter,
+};
+use super::front_matter::{decode_utf8, normalise_newlines, split};
+use super::{Document, Kind};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::yaml::key_line;
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A folder of content.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Key: folder path under `content/` with `/` separators; `` for the root.
+    pub key: String,
+    pub url_path: String,
+    pub title: String,
+    /// The kind this section gives its pages (its own, or inherited).
+    pub kind: Option<Kind>,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub extra: BTreeMap<String, yaml_serde::Value>,
+    /// The `_index.md` body, if any.
+    pub body: String,
+    pub body_line: usize,
+    pub file: Option<PathBuf>,
+    pub source: String,
+    /// Indexes into [`ContentTree::documents`], sorted for display.
+    pub pages: Vec<usize>,
+    /// Keys of direct subsections.
+    pub subsections: Vec<String>,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct ContentTree {
+    pub sections: BTreeMap<String, Section>,
+    /// Sorted by URL path.
+    pub documents: Vec<Document>,
+    /// Other files: (absolute source, path relative to `content/`).
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+impl ContentTree {
+    pub fn section(&self, key: &str) -> Option<&Section> {
+        self.sections.get(key)
+    }
+}
+
+/// URL-safe path segments: citable URLs must not depend on how a browser or a mail
+/// client encodes Chinese or spaces.
+fn check_segment(seg: &str) -> bool {
+    !seg.is_empty()
+        && seg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+struct FileText {
+    rel: PathBuf,
+    text: String,
+    digest: String,
+}
+
+fn read_text(root: &Path, path: &Path) -> Result<FileText, Diagnostic> {
+    let rel = display_path(root, path);
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(&rel, format!("cannot read file: {e}")))?;
+    let digest = hex(&Sha256::digest(&bytes));
+    let text = normalise_newlines(&decode_utf8(&rel, &bytes)?);
+    Ok(FileText { rel, text, digest })
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Loads `ROOT/content`. Drafts are dropped unless `include_drafts`.
+pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostics> {
+    let content_dir = root.join(CONTENT_DIR);
+    let mut diags = Diagnostics::default();
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(CONTENT_DIR, "no content folder").with_help(
+                "create content/ with an _index.md and your reports, e.g. content/reports/2018.md",
+            ),
+        );
+        return Err(diags);
+    }
+
+    // 1. Walk: folders, Markdown files, assets. Sorted for determinism.
+    let mut dirs = Vec::new();
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let walker = WalkDir::new(&content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                diags.push(Diagnostic::error(p, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let rel = entry
+            .path()
+            .strip_prefix(&content_dir)
+            .expect("under content")
+            .to_path_buf();
+        let rel_str = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if entry.file_type().is_dir() {
+            dirs.push(rel_str);
+        } else if rel_str.ends_with(".md") {
+            markdown.push((entry.path().to_path_buf(), rel_str));
+        } else {
+            assets.push((entry.path().to_path_buf(), rel_str));
+        }
+    }
+    for (path, rel) in markdown.iter().chain(assets.iter()) {
+        let name_ok = rel.split('/').all(|seg| check_segment(seg));
+        if !name_ok {
+            diags.push(Diagnostic::error(display_path(root, path), "file and folder names under content/ become URLs and may only use A-Z, a-z, 0-9, '-', '_' and '.'")
+                .with_help("rename it, e.g. content/reports/2018.md; titles can be in Chinese, URLs stay stable ASCII"));
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    // 2. Read and split every Markdown file in parallel.
+    let texts: Vec<Result<FileText, Diagnostic>> = markdown
+        .par_iter()
+        .map(|(p, _)| read_text(root, p))
+        .collect();
+
+    // 3. Sections: `_index.md` front matter, kinds inherited from parent folders.
+    let mut section_fm: BTreeMap<String, (FileText, SectionFrontMatter, String, usize)> =
+        BTreeMap::new();
+    let mut pages = Vec::new();
+    for ((_, rel), text) in markdown.iter().zip(texts) {
+        let text = match text {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if rel == "_index.md" || rel.ends_with("/_index.md") {
+            let key = rel
+                .trim_end_matches("_index.md")
+                .trim_end_matches('/')
+                .to_string();
+            let parsed = split(&text.rel, &text.text).and_then(|s| {
+                let fm = parse_section_front_matter(&text.rel, &text.text, &s)?;
+                Ok((fm, s.body.to_string(), s.body_line))
+            });
+            match parsed {
+                Ok((fm, body, line)) => {
+                    section_fm.insert(key, (text, fm, body, line));
+                }
+                Err(d) => diags.push(d),
+            }
+        } else {
+            pages.push((rel.clone(), text));
+        }
+    }
+
+    let mut sections: BTreeMap<String, Section> = BTreeMap::new();
+    for key in &dirs {
+        let parent_kind = parent_key(key)
+            .and_then(|p| sections.get(&p))
+            .and_then(|s: &Section| s.kind);
+        let (title, kind, description, weight, extra, body, body_line, file, source) =
+            match section_fm.remove(key) {
+                Some((ft, fm, body, line)) => {
+                    let own_kind = fm.kind.as_deref().and_then(Kind::parse);
+                    let title = fm.title.clone().unwrap_or_else(|| default_title(key));
+                    (
+                        title,
+                        own_kind.or(parent_kind),
+                        fm.description,
+                        fm.weight,
+                        fm.extra,
+                        body,
+                        line,
+                        Some(ft.rel),
+                        ft.text,
+                    )
+                }
+                None => (
+                    default_title(key),
+                    parent_kind,
+                    None,
+                    None,
+                    BTreeMap::new(),
+                    String::new(),
+                    1,
+                    None,
+                    String::new(),
+                ),
+            };
+        sections.insert(
+            key.clone(),
+            Section {
+                key: key.clone(),
+                url_path: if key.is_empty() {
+                    String::new()
+                } else {
+                    format!("{key}/")
+                },
+                title,
+                kind,
+                description,
+                weight,
+                extra,
+                body,
+                body_line,
+                file,
+                source,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+            },
+        );
+    }
+
+    // 4. Documents, validated in parallel.
+    let parsed: Vec<Result<Document, Diagnostic>> = pages
+        .par_iter()
+        .map(|(rel, ft)| {
+            let (section, stem) = match rel.rsplit_once('/') {
+                Some((dir, file)) => (dir.to_string(), file.trim_end_matches(".md").to_string()),
+                None => (String::new(), rel.trim_end_matches(".md").to_string()),
+            };
+            let url_path = if section.is_empty() {
+                format!("{stem}/")
+            } else {
+                format!("{section}/{stem}/")
+            };
+            let s = split(&ft.rel, &ft.text)?;
+            let section_kind = sections.get(&section).and_then(|s| s.kind);
+            parse_document(DocumentInput {
+                file: &ft.rel,
+                text: &ft.text,
+                split: s,
+                section: &section,
+                url_path,
+                section_kind,
+                digest: ft.digest.clone(),
+            })
+        })
+        .collect();
+    let mut documents = Vec::new();
+    for r in parsed {
+        match r {
+            Ok(d) if d.draft && !include_drafts => {}
+            Ok(d) => documents.push(d),
+            Err(d) => diags.push(d),
+        }
+    }
+    documents.sort_by(|a, b| a.url_path.cmp(&b.url_path));
+
+    check_unique_years(&documents, &mut diags);
+    check_url_collisions(&documents, &sections, &mut diags);
+
+    // 5. Link pages and subsections to their sections, sorted for display.
+    for (i, d) in documents.iter().enumerate() {
+        if let Some(s) = sections.get_mut(&d.section) {
+            s.pages.push(i);
+        }
+    }
+    for s in sections.values_mut() {
+        s.pages
+            .sort_by(|&a, &b| display_order(&documents[a], &documents[b]));
+    }
+    let keys: Vec<String> = sections.keys().cloned().collect();
+    for key in keys {
+        if let Some(parent) = parent_key(&key) {
+            if let Some(p) = sections.get_mut(&parent) {
+                p.subsections.push(key.clone());
+            }
+        }
+    }
+    let weights: BTreeMap<String, (Option<i64>, String)> = sections
+        .iter()
+        .map(|(k, s)| (k.clone(), (s.weight, s.key.clone())))
+        .collect();
+    for s in sections.values_mut() {
+        s.subsections
+            .sort_by_key(|k| (weights[k].0.unwrap_or(i64::MAX), weights[k].1.clone()));
+    }
+
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    Ok(ContentTree {
+        sections,
+        documents,
+        assets,
+    })
+}
+
+/// Newest first for dated kinds; by weight then title for pages.
+fn display_order(a: &Document, b: &Document) -> std::cmp::Ordering {
+    b.sort_year()
+        .cmp(&a.sort_year())
+        .then_with(|| b.effective.cmp(&a.effective))
+        .then_with(|| {
+            a.weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.weight.unwrap_or(i64::MAX))
+        })
+        .then_with(|| a.url_path.cmp(&b.url_path))
+}
+
+fn parent_key(key: &str) -> Option<String> {
+    if key.is_empty() {
+        None
+    } else {
+        Some(
+            key.rsplit_once('/')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default(),
+        )
+    }
+}
+
+fn default_title(key: &str) -> String {
+    if key.is_empty() {
+        "首页".to_string()
+    } else {
+        key.rsplit('/').next().unwrap_or(key).to_string()
+    }
+}
+
+/// A report's year identifies it within its section (its comparisons are named by
+/// years), and so does a statement's effective date.
+fn check_unique_years(documents: &[Document], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<(String, Kind, String), &Document> = BTreeMap::new();
+    for d in documents {
+        let (id, field) = match d.kind {
+            Kind::Report => (d.year.map(|y| y.to_string()), "year"),
+            k if k.is_statement() => (d.effective.map(|e| e.to_string()), "effective"),
+            _ => (None, ""),
+        };
+        let Some(id) = id else { continue };
+        let key = (d.section.clone(), d.kind, id.clone());
+        if let Some(first) = seen.get(&key) {
+            let line = split(&d.file, &d.source)
+                .ok()
+                .and_then(|s| key_line(s.yaml, field).map(|l| l + s.yaml_line - 1))
+                .unwrap_or(1);
+            diags.push(
+                Diagnostic::error(
+                    &d.file,
+                    format!(
+                        "duplicate {field} {id} in section `{}`: {} has it too",
+                        d.section,
+                        first.file.display()
+                    ),
+                )
+                .at_line(&d.source, line)
+                .with_help(format!(
+                    "each {} of a section needs its own {field}; fix the {field} or move one file",
+                    d.kind.name()
+                )),
+            );
+        } else {
+            seen.insert(key, d);
+        }
+    }
+}
+
+fn check_url_collisions(
+    documents: &[Document],
+    sections: &BTreeMap<String, Section>,
+    diags: &mut Diagnostics,
+) {
+    for d in documents {
+        let as_section = d.url_path.trim_end_matches('/');
+        if sections.contains_key(as_section) {
+            diags.push(Diagnostic::error(&d.file, format!("this page and the folder content/{as_section}/ would both be published at /{}", d.url_path))
+                .with_help("rename the file or the folder"));
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Step 5 of the pipeline: writing the site.
+//!
+//! Everything is written into a staging directory beside the target and swapped in
+//! only when the whole build succeeded, so a failed build never leaves a half-written
+//! site behind.
+
+pub mod assets;
+pub mod minify;
+pub mod writer;
+
+pub use writer::{Sink, StagingDir};

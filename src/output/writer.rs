@@ -1,0 +1,153 @@
+//! The staging directory and the swap.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Where rendered files go. `check` uses a sink that only counts.
+pub trait Sink: Sync {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// Discards output (for `gongshi check`), counting files.
+#[derive(Default)]
+pub struct NullSink {
+    pub files: AtomicU64,
+}
+
+impl Sink for NullSink {
+    fn write(&self, _rel: &str, _bytes: &[u8]) -> io::Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// A fresh directory next to the final output, removed on drop unless committed.
+pub struct StagingDir {
+    path: PathBuf,
+    committed: bool,
+}
+
+impl StagingDir {
+    /// Creates `.NAME.staging-PID-N` beside `target` (same file system, so the final
+    /// rename is atomic per directory entry).
+    pub fn beside(target: &Path) -> io::Result<StagingDir> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = parent.join(format!(".{name}.staging-{}-{n}", std::process::id()));
+        if path.exists() {
+            fs::remove_dir_all(&path)?;
+        }
+        fs::create_dir_all(&path)?;
+        Ok(StagingDir {
+            path,
+            committed: false,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Replaces `target` with the staged output: old output aside, new in, old removed.
+    /// If the second rename fails the old output is put back.
+    pub fn commit(mut self, target: &Path) -> io::Result<()> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let had_old = target.exists();
+        if had_old {
+            if old.exists() {
+                fs::remove_dir_all(&old)?;
+            }
+            fs::rename(target, &old)?;
+        }
+        if let Err(e) = fs::rename(&self.path, target) {
+            if had_old {
+                let _ = fs::rename(&old, target);
+            }
+            return Err(e);
+        }
+        self.committed = true;
+        if had_old {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the directory where it is (for `serve`, which switches directories).
+    pub fn keep(mut self) -> PathBuf {
+        self.committed = true;
+        self.path.clone()
+    }
+}
+
+impl Sink for StagingDir {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        debug_assert!(
+            !rel.starts_with('/') && !rel.contains(".."),
+            "unsafe output path {rel}"
+        );
+        let path = self.path.join(rel);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::write(path, bytes)
+    }
+}
+
+impl Drop for StagingDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_discards() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("old.html"), "old").unwrap();
+
+        let failed = StagingDir::beside(&target).unwrap();
+        failed.write("index.html", b"half").unwrap();
+        drop(failed);
+        assert_eq!(fs::read_to_string(target.join("old.html")).unwrap(), "old");
+
+        let s = StagingDir::beside(&target).unwrap();
+        s.write("a/index.html", b"new").unwrap();
+        s.commit(&target).unwrap();
+        assert!(!target.join("old.html").exists());
+        assert_eq!(
+            fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "new"
+        );
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+}

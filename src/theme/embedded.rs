@@ -1,0 +1,81 @@
+//! The default theme, compiled into the binary: a publishing officer needs no themes/
+//! folder. A test checks this list against themes/default/ so nothing is forgotten.
+
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "commitment.html",
+        include_str!("../../themes/default/templates/commitment.html"),
+    ),
+    (
+        "impartiality.html",
+        include_str!("../../themes/default/templates/impartiality.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../themes/default/templates/macros.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../../themes/default/templates/page.html"),
+    ),
+    (
+        "report.html",
+        include_str!("../../themes/default/templates/report.html"),
+    ),
+    (
+        "section.html",
+        include_str!("../../themes/default/templates/section.html"),
+    ),
+    (
+        "sitemap.html",
+        include_str!("../../themes/default/templates/sitemap.html"),
+    ),
+];
+
+pub const STATIC: &[(&str, &[u8])] = &[
+    (
+        "redirect.js",
+        include_bytes!("../../themes/default/static/redirect.js"),
+    ),
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(dir: &str) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(format!(
+            "{}/themes/default/{dir}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn embedded_theme_matches_themes_default() {
+        let t: Vec<String> = TEMPLATES.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(t, files("templates"));
+        let s: Vec<String> = STATIC.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(s, files("static"));
+    }
+}

@@ -1,0 +1,138 @@
+//! Typed YAML parsing with located, helpful errors.
+//!
+//! `yaml_serde` already reports a line and column; this module turns its messages into
+//! [`Diagnostic`]s that show the offending line of the *whole file* (front matter sits
+//! a few lines into a Markdown file) and, for an unknown key, suggest the closest valid
+//! spelling.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, closest};
+
+/// Parses `yaml`, which starts at line `first_line` (1-based) of `file_text`.
+pub fn parse<T: DeserializeOwned>(
+    file: &Path,
+    file_text: &str,
+    yaml: &str,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
+    // An empty document is an empty map, not `null`.
+    let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
+    yaml_serde::from_str(yaml).map_err(|e| to_diagnostic(file, file_text, first_line, &e))
+}
+
+fn to_diagnostic(
+    file: &Path,
+    file_text: &str,
+    first_line: usize,
+    e: &yaml_serde::Error,
+) -> Diagnostic {
+    let raw = e.to_string();
+    let message = strip_location(&raw);
+    let mut d = Diagnostic::error(file, message.clone());
+    if let Some(loc) = e.location() {
+        d = d.at(file_text, first_line + loc.line() - 1, loc.column());
+    }
+    if let Some((unknown, expected)) = unknown_field(&message) {
+        let help = match closest(&unknown, expected.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`? Free-form values belong under `extra:`"),
+            None => format!(
+                "valid keys here are: {}. Free-form values belong under `extra:`",
+                expected.join(", ")
+            ),
+        };
+        d = d.with_help(help);
+    } else if message.contains("missing field") {
+        d = d.with_help("add the missing key to the front matter");
+    } else {
+        d = d.with_help("check the YAML syntax: `key: value`, one per line, indented with spaces");
+    }
+    d
+}
+
+/// yaml_serde appends " at line L column C"; we show the location ourselves.
+fn strip_location(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains("column") => msg[..i].to_string(),
+        _ => msg.to_string(),
+    }
+}
+
+/// Parses serde's "unknown field `x`, expected one of `a`, `b`" (or "expected `a`").
+fn unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
+    let rest = msg.strip_prefix("unknown field `").or_else(|| {
+        msg.find("unknown field `")
+            .map(|i| &msg[i + "unknown field `".len()..])
+    })?;
+    let end = rest.find('`')?;
+    let unknown = rest[..end].to_string();
+    let expected = rest[end + 1..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((unknown, expected))
+}
+
+/// The 1-based line of a top-level `key:` within `yaml`, if present. Used to point at
+/// keys whose *value* fails a check done after parsing (a duplicate year, say).
+pub fn key_line(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
+/// The 1-based line of `child:` nested (indented) under top-level `parent:`.
+pub fn nested_key_line(yaml: &str, parent: &str, child: &str) -> Option<usize> {
+    let start = key_line(yaml, parent)?;
+    for (i, l) in yaml.lines().enumerate().skip(start) {
+        if !l.starts_with(' ') && !l.starts_with('\t') && !l.trim().is_empty() {
+            break;
+        }
+        let t = l.trim_start();
+        if t.strip_prefix(child)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+        {
+            return Some(i + 1);
+        }
+    }
+    Some(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Fm {
+        title: String,
+        year: Option<i64>,
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggestion() {
+        let text = "---\ntitle: a\nyaer: 2018\n---\n";
+        let yaml = "title: a\nyaer: 2018\n";
+        let d = parse::<Fm>(Path::new("x.md"), text, yaml, 2).unwrap_err();
+        assert_eq!(d.line, Some(3));
+        assert!(d.message.contains("unknown field `yaer`"), "{}", d.message);
+        assert!(d.help.unwrap().contains("`year`"));
+        assert_eq!(d.source_line.as_deref(), Some("yaer: 2018"));
+    }
+
+    #[test]
+    fn key_lines() {
+        let y = "title: a\nmetrics:\n  staff: 3\n  area: 4\nyear: 1\n";
+        assert_eq!(key_line(y, "year"), Some(5));
+        assert_eq!(nested_key_line(y, "metrics", "area"), Some(4));
+    }
+}
