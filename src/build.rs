@@ -66,10 +66,7 @@ pub enum BuildError {
     #[error("{0}")]
     Invalid(Diagnostics),
     #[error("cannot write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 impl From<Diagnostic> for BuildError {
@@ -102,11 +99,7 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildError> {
     let tree = tree.map_err(|d| diags.extend(d.0)).ok();
     let theme = theme.map_err(|e| diags.push(e.into_diagnostic())).ok();
     match (tree, theme) {
-        (Some(tree), Some(theme)) => Ok(LoadedSite {
-            config,
-            tree,
-            theme,
-        }),
+        (Some(tree), Some(theme)) => Ok(LoadedSite { config, tree, theme }),
         _ => {
             diags.sort();
             Err(BuildError::Invalid(diags))
@@ -124,9 +117,7 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
     };
     let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
     let mut summary = render_site(&site, opts, &staging, progress)?;
-    staging
-        .commit(&opts.output_dir)
-        .map_err(io(&opts.output_dir))?;
+    staging.commit(&opts.output_dir).map_err(io(&opts.output_dir))?;
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
@@ -199,9 +190,7 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
                     diags.push(
                         Diagnostic::error(&d.file, msg)
                             .at_line(&d.source, line)
-                            .with_help(
-                                "aliases are old URLs of this same site, e.g. /old/reports/2018/",
-                            ),
+                            .with_help("aliases are old URLs of this same site, e.g. /old/reports/2018/"),
                     );
                 }
             }
@@ -231,20 +220,13 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
             diags.push(
                 Diagnostic::error(
                     p.from.split(" (").next().unwrap_or(&p.from),
-                    format!(
-                        "{} would overwrite {} (both write /{})",
-                        p.from, first, p.out
-                    ),
+                    format!("{} would overwrite {} (both write /{})", p.from, first, p.out),
                 )
                 .with_help("rename one of them or change the alias"),
             );
         }
     }
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(planned)
-    }
+    if diags.has_errors() { Err(diags) } else { Ok(planned) }
 }
 
 fn base_context(
@@ -270,10 +252,7 @@ fn page_context(base: &Context, current_path: &str) -> Context {
 }
 
 fn render_body(markdown: &str, kind: Option<Kind>, base_path: &str) -> Rendered {
-    let document = matches!(
-        kind,
-        Some(Kind::Report | Kind::Impartiality | Kind::Commitment)
-    );
+    let document = matches!(kind, Some(Kind::Report | Kind::Impartiality | Kind::Commitment));
     markdown::render(
         markdown,
         &RenderOptions {
@@ -302,11 +281,10 @@ fn render_site(
     };
 
     // Theme assets and copied files.
-    let highlight_css = markdown::highlight::stylesheet(&site.config.markdown.highlight_theme)
-        .map_err(|m| {
-            Diagnostic::error(crate::config::CONFIG_FILE, m)
-                .with_help("set markdown.highlight_theme to one of the listed themes")
-        })?;
+    let highlight_css = markdown::highlight::stylesheet(&site.config.markdown.highlight_theme).map_err(|m| {
+        Diagnostic::error(crate::config::CONFIG_FILE, m)
+            .with_help("set markdown.highlight_theme to one of the listed themes")
+    })?;
     let (hashed, assets) = hash_assets(&site.theme.static_files, &highlight_css, &base_path);
     for a in &hashed {
         write(&a.out_path, &a.bytes)?;
@@ -331,9 +309,7 @@ fn render_site(
             let mut ctx = page_context(&base, &page.doc.url);
             ctx.insert("page", &page);
             ctx.insert("section", &section);
-            let html = site
-                .theme
-                .render(doc.kind.template(), &ctx, Some(&doc.file))?;
+            let html = site.theme.render(doc.kind.template(), &ctx, Some(&doc.file))?;
             sink.write(&page_out(&doc.url_path), &minify::html(&html))
                 .map_err(|e| Diagnostic::error(&doc.file, format!("cannot write its page: {e}")))?;
             progress.inc(1);
@@ -401,10 +377,7 @@ fn render_site(
         for a in &d.aliases {
             let out = aliases::alias_output_path(a).expect("validated in plan");
             let target = format!("{base_path}{}", d.url_path);
-            write(
-                &out,
-                aliases::redirect_html(&target, &redirect_js, &d.title).as_bytes(),
-            )?;
+            write(&out, aliases::redirect_html(&target, &redirect_js, &d.title).as_bytes())?;
             alias_count += 1;
         }
     }
@@ -433,10 +406,7 @@ fn render_site(
         "atom.xml",
         feeds::atom_xml(tree, &site.config.title, &site_ctx.base_url, publisher).as_bytes(),
     )?;
-    write(
-        "robots.txt",
-        feeds::robots_txt(&site_ctx.base_url).as_bytes(),
-    )?;
+    write("robots.txt", feeds::robots_txt(&site_ctx.base_url).as_bytes())?;
 
     let pages = tree.documents.len() + tree.sections.len();
     progress.finish_and_clear();

@@ -149,10 +149,7 @@ mod tests {
     #[test]
     fn base_url_and_path() {
         assert_eq!(normalise_base_url("https://a.cn").unwrap(), "https://a.cn/");
-        assert_eq!(
-            normalise_base_url("https://a.cn/csr").unwrap(),
-            "https://a.cn/csr/"
-        );
+        assert_eq!(normalise_base_url("https://a.cn/csr").unwrap(), "https://a.cn/csr/");
         assert!(normalise_base_url("a.cn").is_err());
         assert_eq!(base_path_of("https://a.cn/"), "/");
         assert_eq!(base_path_of("https://a.cn/csr/"), "/csr/");

@@ -23,12 +23,7 @@ pub fn parse<T: DeserializeOwned>(
     yaml_serde::from_str(yaml).map_err(|e| to_diagnostic(file, file_text, first_line, &e))
 }
 
-fn to_diagnostic(
-    file: &Path,
-    file_text: &str,
-    first_line: usize,
-    e: &yaml_serde::Error,
-) -> Diagnostic {
+fn to_diagnostic(file: &Path, file_text: &str, first_line: usize, e: &yaml_serde::Error) -> Diagnostic {
     let raw = e.to_string();
     let message = strip_location(&raw);
     let mut d = Diagnostic::error(file, message.clone());
@@ -62,10 +57,9 @@ fn strip_location(msg: &str) -> String {
 
 /// Parses serde's "unknown field `x`, expected one of `a`, `b`" (or "expected `a`").
 fn unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
-    let rest = msg.strip_prefix("unknown field `").or_else(|| {
-        msg.find("unknown field `")
-            .map(|i| &msg[i + "unknown field `".len()..])
-    })?;
+    let rest = msg
+        .strip_prefix("unknown field `")
+        .or_else(|| msg.find("unknown field `").map(|i| &msg[i + "unknown field `".len()..]))?;
     let end = rest.find('`')?;
     let unknown = rest[..end].to_string();
     let expected = rest[end + 1..]
@@ -96,9 +90,7 @@ pub fn nested_key_line(yaml: &str, parent: &str, child: &str) -> Option<usize> {
             break;
         }
         let t = l.trim_start();
-        if t.strip_prefix(child)
-            .is_some_and(|r| r.trim_start().starts_with(':'))
-        {
+        if t.strip_prefix(child).is_some_and(|r| r.trim_start().starts_with(':')) {
             return Some(i + 1);
         }
     }

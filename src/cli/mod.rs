@@ -119,8 +119,7 @@ pub fn run() -> ExitCode {
 fn delayed_progress() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} 生成页面 {pos}/{len} {wide_bar} {elapsed}")
-            .expect("valid template"),
+        ProgressStyle::with_template("{spinner} 生成页面 {pos}/{len} {wide_bar} {elapsed}").expect("valid template"),
     );
     if std::io::stderr().is_terminal() {
         let b = bar.clone();

@@ -88,14 +88,8 @@ mod tests {
     #[test]
     fn partial_dates() {
         assert_eq!(PartialDate::parse("2018").unwrap().to_string(), "2018");
-        assert_eq!(
-            PartialDate::parse("2018-06").unwrap().to_string(),
-            "2018-06"
-        );
-        assert_eq!(
-            PartialDate::parse("2018-06-01").unwrap().to_string(),
-            "2018-06-01"
-        );
+        assert_eq!(PartialDate::parse("2018-06").unwrap().to_string(), "2018-06");
+        assert_eq!(PartialDate::parse("2018-06-01").unwrap().to_string(), "2018-06-01");
         assert!(PartialDate::parse("2018-13").is_err());
         assert!(PartialDate::parse("2018-02-30").is_err());
         assert!(PartialDate::parse("18").is_err());

@@ -93,11 +93,7 @@ pub struct SectionFrontMatter {
     pub extra: BTreeMap<String, Value>,
 }
 
-pub fn parse_section_front_matter(
-    file: &Path,
-    text: &str,
-    split: &Split,
-) -> Result<SectionFrontMatter, Diagnostic> {
+pub fn parse_section_front_matter(file: &Path, text: &str, split: &Split) -> Result<SectionFrontMatter, Diagnostic> {
     let fm: SectionFrontMatter = crate::yaml::parse(file, text, split.yaml, split.yaml_line)?;
     if let Some(k) = &fm.kind {
         parse_kind(file, text, split, k)?;
@@ -154,9 +150,7 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
     if split.yaml.is_empty() && !text.starts_with("---") {
         return Err(Diagnostic::error(file, "missing front matter")
             .at_line(text, 1)
-            .with_help(
-                "start the file with a `---` line, then `title: …`, then a closing `---` line",
-            ));
+            .with_help("start the file with a `---` line, then `title: …`, then a closing `---` line"));
     }
     let raw: RawFrontMatter = crate::yaml::parse(file, text, yaml, split.yaml_line)?;
 
@@ -170,9 +164,7 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
         _ => {
             return Err(Diagnostic::error(file, "missing `title`")
                 .at_line(text, 1)
-                .with_help(
-                    "add `title: …` to the front matter, e.g. title: 2018年度社会责任报告",
-                ));
+                .with_help("add `title: …` to the front matter, e.g. title: 2018年度社会责任报告"));
         }
     };
 
@@ -194,22 +186,21 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
 
     let date = match &raw.date {
         None => None,
-        Some(v) => Some(
-            parse_date(&scalar(v)).map_err(|m| at("date", m, "dates are written YYYY-MM-DD"))?,
-        ),
+        Some(v) => Some(parse_date(&scalar(v)).map_err(|m| at("date", m, "dates are written YYYY-MM-DD"))?),
     };
 
     let effective = match (&raw.effective, kind.is_statement()) {
         (None, true) => {
-            return Err(Diagnostic::error(file, format!("a {} needs an `effective` date", kind.name()))
-                .at_line(text, 1)
-                .with_help("add when it takes effect: effective: 2018-06-01 (or just the year: effective: 2018)"));
+            return Err(
+                Diagnostic::error(file, format!("a {} needs an `effective` date", kind.name()))
+                    .at_line(text, 1)
+                    .with_help("add when it takes effect: effective: 2018-06-01 (or just the year: effective: 2018)"),
+            );
         }
         (None, false) => None,
-        (Some(v), _) => Some(
-            PartialDate::parse(&scalar(v))
-                .map_err(|m| at("effective", m, "write YYYY, YYYY-MM or YYYY-MM-DD"))?,
-        ),
+        (Some(v), _) => {
+            Some(PartialDate::parse(&scalar(v)).map_err(|m| at("effective", m, "write YYYY, YYYY-MM or YYYY-MM-DD"))?)
+        }
     };
 
     let publisher = match &raw.publisher {
@@ -218,15 +209,13 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
             name: name.trim().to_string(),
             ..Publisher::default()
         }),
-        Some(v @ Value::Mapping(_)) => {
-            Some(yaml_serde::from_value::<Publisher>(v.clone()).map_err(|e| {
-                at(
-                    "publisher",
-                    format!("invalid `publisher`: {e}"),
-                    "write publisher: NAME, or a map with name, address, phone, email, icp",
-                )
-            })?)
-        }
+        Some(v @ Value::Mapping(_)) => Some(yaml_serde::from_value::<Publisher>(v.clone()).map_err(|e| {
+            at(
+                "publisher",
+                format!("invalid `publisher`: {e}"),
+                "write publisher: NAME, or a map with name, address, phone, email, icp",
+            )
+        })?),
         Some(_) => {
             return Err(at(
                 "publisher",
@@ -247,16 +236,10 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
         }
         Some(v) => parse_metrics(v).map_err(|e| {
             let line = match &e.field {
-                Some(f) if !e.key.is_empty() => {
-                    nested_key_line(yaml, "metrics", &e.key).and_then(|kl| {
-                        nested_key_line(
-                            &yaml.lines().skip(kl - 1).collect::<Vec<_>>().join("\n"),
-                            &e.key,
-                            f,
-                        )
+                Some(f) if !e.key.is_empty() => nested_key_line(yaml, "metrics", &e.key).and_then(|kl| {
+                    nested_key_line(&yaml.lines().skip(kl - 1).collect::<Vec<_>>().join("\n"), &e.key, f)
                         .map(|fl| kl + fl - 1)
-                    })
-                }
+                }),
                 _ if !e.key.is_empty() => nested_key_line(yaml, "metrics", &e.key),
                 _ => key_line(yaml, "metrics"),
             };

@@ -32,9 +32,13 @@ pub fn decode_utf8(file: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
             let col_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let column = String::from_utf8_lossy(&good[col_start..]).chars().count() + 1;
             let lossy = String::from_utf8_lossy(bytes);
-            Err(Diagnostic::error(file, format!("invalid UTF-8 at byte {}", e.valid_up_to()))
-                .at(&lossy, line, column)
-                .with_help("save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8); GBK/GB2312 files must be converted"))
+            Err(
+                Diagnostic::error(file, format!("invalid UTF-8 at byte {}", e.valid_up_to()))
+                    .at(&lossy, line, column)
+                    .with_help(
+                        "save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8); GBK/GB2312 files must be converted",
+                    ),
+            )
         }
     }
 }

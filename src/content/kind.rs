@@ -18,12 +18,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
-        Kind::Report,
-        Kind::Impartiality,
-        Kind::Commitment,
-        Kind::Page,
-    ];
+    pub const ALL: [Kind; 4] = [Kind::Report, Kind::Impartiality, Kind::Commitment, Kind::Page];
 
     pub fn name(self) -> &'static str {
         match self {

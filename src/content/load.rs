@@ -7,9 +7,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
 
-use super::document::{
-    DocumentInput, SectionFrontMatter, parse_document, parse_section_front_matter,
-};
+use super::document::{DocumentInput, SectionFrontMatter, parse_document, parse_section_front_matter};
 use super::front_matter::{decode_utf8, normalise_newlines, split};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
@@ -73,8 +71,7 @@ struct FileText {
 
 fn read_text(root: &Path, path: &Path) -> Result<FileText, Diagnostic> {
     let rel = display_path(root, path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(&rel, format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&rel, format!("cannot read file: {e}")))?;
     let digest = hex(&Sha256::digest(&bytes));
     let text = normalise_newlines(&decode_utf8(&rel, &bytes)?);
     Ok(FileText { rel, text, digest })
@@ -90,9 +87,8 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
     let mut diags = Diagnostics::default();
     if !content_dir.is_dir() {
         diags.push(
-            Diagnostic::error(CONTENT_DIR, "no content folder").with_help(
-                "create content/ with an _index.md and your reports, e.g. content/reports/2018.md",
-            ),
+            Diagnostic::error(CONTENT_DIR, "no content folder")
+                .with_help("create content/ with an _index.md and your reports, e.g. content/reports/2018.md"),
         );
         return Err(diags);
     }
@@ -138,8 +134,13 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
     for (path, rel) in markdown.iter().chain(assets.iter()) {
         let name_ok = rel.split('/').all(|seg| check_segment(seg));
         if !name_ok {
-            diags.push(Diagnostic::error(display_path(root, path), "file and folder names under content/ become URLs and may only use A-Z, a-z, 0-9, '-', '_' and '.'")
-                .with_help("rename it, e.g. content/reports/2018.md; titles can be in Chinese, URLs stay stable ASCII"));
+            diags.push(
+                Diagnostic::error(
+                    display_path(root, path),
+                    "file and folder names under content/ become URLs and may only use A-Z, a-z, 0-9, '-', '_' and '.'",
+                )
+                .with_help("rename it, e.g. content/reports/2018.md; titles can be in Chinese, URLs stay stable ASCII"),
+            );
         }
     }
     if diags.has_errors() {
@@ -147,14 +148,10 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
     }
 
     // 2. Read and split every Markdown file in parallel.
-    let texts: Vec<Result<FileText, Diagnostic>> = markdown
-        .par_iter()
-        .map(|(p, _)| read_text(root, p))
-        .collect();
+    let texts: Vec<Result<FileText, Diagnostic>> = markdown.par_iter().map(|(p, _)| read_text(root, p)).collect();
 
     // 3. Sections: `_index.md` front matter, kinds inherited from parent folders.
-    let mut section_fm: BTreeMap<String, (FileText, SectionFrontMatter, String, usize)> =
-        BTreeMap::new();
+    let mut section_fm: BTreeMap<String, (FileText, SectionFrontMatter, String, usize)> = BTreeMap::new();
     let mut pages = Vec::new();
     for ((_, rel), text) in markdown.iter().zip(texts) {
         let text = match text {
@@ -165,10 +162,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
             }
         };
         if rel == "_index.md" || rel.ends_with("/_index.md") {
-            let key = rel
-                .trim_end_matches("_index.md")
-                .trim_end_matches('/')
-                .to_string();
+            let key = rel.trim_end_matches("_index.md").trim_end_matches('/').to_string();
             let parsed = split(&text.rel, &text.text).and_then(|s| {
                 let fm = parse_section_front_matter(&text.rel, &text.text, &s)?;
                 Ok((fm, s.body.to_string(), s.body_line))
@@ -189,35 +183,34 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
         let parent_kind = parent_key(key)
             .and_then(|p| sections.get(&p))
             .and_then(|s: &Section| s.kind);
-        let (title, kind, description, weight, extra, body, body_line, file, source) =
-            match section_fm.remove(key) {
-                Some((ft, fm, body, line)) => {
-                    let own_kind = fm.kind.as_deref().and_then(Kind::parse);
-                    let title = fm.title.clone().unwrap_or_else(|| default_title(key));
-                    (
-                        title,
-                        own_kind.or(parent_kind),
-                        fm.description,
-                        fm.weight,
-                        fm.extra,
-                        body,
-                        line,
-                        Some(ft.rel),
-                        ft.text,
-                    )
-                }
-                None => (
-                    default_title(key),
-                    parent_kind,
-                    None,
-                    None,
-                    BTreeMap::new(),
-                    String::new(),
-                    1,
-                    None,
-                    String::new(),
-                ),
-            };
+        let (title, kind, description, weight, extra, body, body_line, file, source) = match section_fm.remove(key) {
+            Some((ft, fm, body, line)) => {
+                let own_kind = fm.kind.as_deref().and_then(Kind::parse);
+                let title = fm.title.clone().unwrap_or_else(|| default_title(key));
+                (
+                    title,
+                    own_kind.or(parent_kind),
+                    fm.description,
+                    fm.weight,
+                    fm.extra,
+                    body,
+                    line,
+                    Some(ft.rel),
+                    ft.text,
+                )
+            }
+            None => (
+                default_title(key),
+                parent_kind,
+                None,
+                None,
+                BTreeMap::new(),
+                String::new(),
+                1,
+                None,
+                String::new(),
+            ),
+        };
         sections.insert(
             key.clone(),
             Section {
@@ -288,8 +281,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
         }
     }
     for s in sections.values_mut() {
-        s.pages
-            .sort_by(|&a, &b| display_order(&documents[a], &documents[b]));
+        s.pages.sort_by(|&a, &b| display_order(&documents[a], &documents[b]));
     }
     let keys: Vec<String> = sections.keys().cloned().collect();
     for key in keys {
@@ -324,11 +316,7 @@ fn display_order(a: &Document, b: &Document) -> std::cmp::Ordering {
     b.sort_year()
         .cmp(&a.sort_year())
         .then_with(|| b.effective.cmp(&a.effective))
-        .then_with(|| {
-            a.weight
-                .unwrap_or(i64::MAX)
-                .cmp(&b.weight.unwrap_or(i64::MAX))
-        })
+        .then_with(|| a.weight.unwrap_or(i64::MAX).cmp(&b.weight.unwrap_or(i64::MAX)))
         .then_with(|| a.url_path.cmp(&b.url_path))
 }
 
@@ -336,11 +324,7 @@ fn parent_key(key: &str) -> Option<String> {
     if key.is_empty() {
         None
     } else {
-        Some(
-            key.rsplit_once('/')
-                .map(|(p, _)| p.to_string())
-                .unwrap_or_default(),
-        )
+        Some(key.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default())
     }
 }
 
@@ -390,16 +374,20 @@ fn check_unique_years(documents: &[Document], diags: &mut Diagnostics) {
     }
 }
 
-fn check_url_collisions(
-    documents: &[Document],
-    sections: &BTreeMap<String, Section>,
-    diags: &mut Diagnostics,
-) {
+fn check_url_collisions(documents: &[Document], sections: &BTreeMap<String, Section>, diags: &mut Diagnostics) {
     for d in documents {
         let as_section = d.url_path.trim_end_matches('/');
         if sections.contains_key(as_section) {
-            diags.push(Diagnostic::error(&d.file, format!("this page and the folder content/{as_section}/ would both be published at /{}", d.url_path))
-                .with_help("rename the file or the folder"));
+            diags.push(
+                Diagnostic::error(
+                    &d.file,
+                    format!(
+                        "this page and the folder content/{as_section}/ would both be published at /{}",
+                        d.url_path
+                    ),
+                )
+                .with_help("rename the file or the folder"),
+            );
         }
     }
 }

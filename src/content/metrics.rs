@@ -21,6 +21,28 @@ pub struct Metric {
     pub stated_change_pct: Option<f64>,
     /// `value` formatted for display (no trailing `.0`, no exponent).
     pub display: String,
+    /// `stated_change_pct` for display, signed: `+8.8%`.
+    pub stated_change_display: Option<String>,
+}
+
+impl Metric {
+    fn new(key: String, label: Option<String>, value: f64, unit: Option<String>, stated: Option<f64>) -> Metric {
+        Metric {
+            label: label.unwrap_or_else(|| key.clone()),
+            display: format_number(value),
+            stated_change_display: stated.map(format_change_pct),
+            key,
+            value,
+            unit,
+            stated_change_pct: stated,
+        }
+    }
+}
+
+/// A signed percentage: `+8.8%`, `-3%`, `0%`.
+pub fn format_change_pct(p: f64) -> String {
+    let sign = if p > 0.0 { "+" } else { "" };
+    format!("{sign}{}%", format_number(p))
 }
 
 /// A metric that could not be read: which key, and what to tell the user.
@@ -43,9 +65,7 @@ pub fn parse_metrics(value: &Value) -> Result<Vec<Metric>, MetricError> {
                 key: String::new(),
                 field: None,
                 message: "`metrics` must be a map from a key to a number".into(),
-                help:
-                    "write e.g.\n    metrics:\n      staff: {label: 工作人员, value: 608, unit: 名}"
-                        .into(),
+                help: "write e.g.\n    metrics:\n      staff: {label: 工作人员, value: 608, unit: 名}".into(),
             });
         }
     };
@@ -81,14 +101,7 @@ fn parse_one(key: String, v: &Value) -> Result<Metric, MetricError> {
             let value = n
                 .as_f64()
                 .ok_or_else(|| err(None, format!("metric `{key}` is not a number"), number_help))?;
-            Ok(Metric {
-                label: key.clone(),
-                display: format_number(value),
-                key,
-                value,
-                unit: None,
-                stated_change_pct: None,
-            })
+            Ok(Metric::new(key, None, value, None, None))
         }
         Value::Mapping(m) => {
             let mut label = None;
@@ -98,41 +111,67 @@ fn parse_one(key: String, v: &Value) -> Result<Metric, MetricError> {
             for (fk, fv) in m {
                 let name = fk.as_str().unwrap_or_default();
                 match name {
-                    "label" => label = Some(scalar_text(fv).ok_or_else(|| err(Some("label"), format!("metric `{key}`: `label` must be text"), "write the label as text, e.g. label: 工作人员"))?),
-                    "unit" => unit = Some(scalar_text(fv).ok_or_else(|| err(Some("unit"), format!("metric `{key}`: `unit` must be text"), "write the unit as text, e.g. unit: 台件"))?),
-                    "value" => value = Some(number(fv).ok_or_else(|| err(Some("value"), format!("metric `{key}`: `value` must be a number, found {}", describe(fv)), number_help))?),
-                    "stated_change_pct" => stated = Some(number(fv).ok_or_else(|| err(Some("stated_change_pct"), format!("metric `{key}`: `stated_change_pct` must be a number, found {}", describe(fv)), "write the percentage as a number: 同比增长8.8% is 8.8, a fall of 3% is -3"))?),
+                    "label" => {
+                        label = Some(scalar_text(fv).ok_or_else(|| {
+                            err(
+                                Some("label"),
+                                format!("metric `{key}`: `label` must be text"),
+                                "write the label as text, e.g. label: 工作人员",
+                            )
+                        })?)
+                    }
+                    "unit" => {
+                        unit = Some(scalar_text(fv).ok_or_else(|| {
+                            err(
+                                Some("unit"),
+                                format!("metric `{key}`: `unit` must be text"),
+                                "write the unit as text, e.g. unit: 台件",
+                            )
+                        })?)
+                    }
+                    "value" => {
+                        value = Some(number(fv).ok_or_else(|| {
+                            err(
+                                Some("value"),
+                                format!("metric `{key}`: `value` must be a number, found {}", describe(fv)),
+                                number_help,
+                            )
+                        })?)
+                    }
+                    "stated_change_pct" => {
+                        stated = Some(number(fv).ok_or_else(|| {
+                            err(
+                                Some("stated_change_pct"),
+                                format!(
+                                    "metric `{key}`: `stated_change_pct` must be a number, found {}",
+                                    describe(fv)
+                                ),
+                                "write the percentage as a number: 同比增长8.8% is 8.8, a fall of 3% is -3",
+                            )
+                        })?)
+                    }
                     other => {
                         let help = match closest(other, METRIC_FIELDS) {
-                            Some(best) => format!("did you mean `{best}`? A metric has label, value, unit and stated_change_pct"),
+                            Some(best) => {
+                                format!("did you mean `{best}`? A metric has label, value, unit and stated_change_pct")
+                            }
                             None => "a metric has label, value, unit and stated_change_pct".to_string(),
                         };
-                        return Err(err(Some(other), format!("metric `{key}`: unknown key `{other}`"), &help));
+                        return Err(err(
+                            Some(other),
+                            format!("metric `{key}`: unknown key `{other}`"),
+                            &help,
+                        ));
                     }
                 }
             }
-            let value = value.ok_or_else(|| {
-                err(
-                    None,
-                    format!("metric `{key}` has no `value`"),
-                    "add `value: NUMBER`",
-                )
-            })?;
-            Ok(Metric {
-                label: label.unwrap_or_else(|| key.clone()),
-                display: format_number(value),
-                key,
-                value,
-                unit,
-                stated_change_pct: stated,
-            })
+            let value =
+                value.ok_or_else(|| err(None, format!("metric `{key}` has no `value`"), "add `value: NUMBER`"))?;
+            Ok(Metric::new(key, label, value, unit, stated))
         }
         other => Err(err(
             None,
-            format!(
-                "metric `{key}` must be a number or a map, found {}",
-                describe(other)
-            ),
+            format!("metric `{key}` must be a number or a map, found {}", describe(other)),
             number_help,
         )),
     }
@@ -185,13 +224,15 @@ mod tests {
 
     #[test]
     fn number_and_full_forms() {
-        let m = parse("staff: 608\nreceived: {label: 收检仪器, value: 259000, unit: 台件, stated_change_pct: 8.8}").unwrap();
+        let m = parse("staff: 608\nreceived: {label: 收检仪器, value: 259000, unit: 台件, stated_change_pct: 8.8}")
+            .unwrap();
         assert_eq!(m[0].key, "staff");
         assert_eq!(m[0].label, "staff");
         assert_eq!(m[0].display, "608");
         assert_eq!(m[1].label, "收检仪器");
         assert_eq!(m[1].unit.as_deref(), Some("台件"));
         assert_eq!(m[1].stated_change_pct, Some(8.8));
+        assert_eq!(m[1].stated_change_display.as_deref(), Some("+8.8%"));
     }
 
     #[test]

@@ -11,9 +11,7 @@ use crate::markdown::highlight::escape;
 pub fn alias_output_path(alias: &str) -> Result<String, String> {
     let a = alias.trim();
     if a.contains('\\') || a.contains('\0') || a.contains("://") || a.starts_with("//") {
-        return Err(format!(
-            "alias `{alias}` must be a path on this site, like /old/2018/"
-        ));
+        return Err(format!("alias `{alias}` must be a path on this site, like /old/2018/"));
     }
     let a = a.split(['#', '?']).next().unwrap_or("");
     let mut parts: Vec<&str> = Vec::new();
@@ -22,9 +20,7 @@ pub fn alias_output_path(alias: &str) -> Result<String, String> {
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    return Err(format!(
-                        "alias `{alias}` points outside the output directory"
-                    ));
+                    return Err(format!("alias `{alias}` points outside the output directory"));
                 }
             }
             s => parts.push(s),
@@ -57,10 +53,7 @@ mod tests {
 
     #[test]
     fn alias_paths() {
-        assert_eq!(
-            alias_output_path("/old/2018/").unwrap(),
-            "old/2018/index.html"
-        );
+        assert_eq!(alias_output_path("/old/2018/").unwrap(), "old/2018/index.html");
         assert_eq!(alias_output_path("old/2018.html").unwrap(), "old/2018.html");
         assert_eq!(alias_output_path("/a/../b/").unwrap(), "b/index.html");
         assert!(alias_output_path("../../etc/passwd").is_err());

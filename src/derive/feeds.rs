@@ -50,17 +50,8 @@ fn entry_date(d: &Document) -> String {
 }
 
 /// Reports and statements, newest first.
-pub fn atom_xml(
-    tree: &ContentTree,
-    title: &str,
-    base_url: &str,
-    publisher: Option<&str>,
-) -> String {
-    let mut docs: Vec<&Document> = tree
-        .documents
-        .iter()
-        .filter(|d| d.kind != Kind::Page)
-        .collect();
+pub fn atom_xml(tree: &ContentTree, title: &str, base_url: &str, publisher: Option<&str>) -> String {
+    let mut docs: Vec<&Document> = tree.documents.iter().filter(|d| d.kind != Kind::Page).collect();
     docs.sort_by(|a, b| {
         entry_date(b)
             .cmp(&entry_date(a))
@@ -74,7 +65,10 @@ pub fn atom_xml(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n",
     );
     out.push_str(&format!("  <title>{}</title>\n", escape(title)));
-    out.push_str(&format!("  <link href=\"{0}atom.xml\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{0}\"/>\n", escape(base_url)));
+    out.push_str(&format!(
+        "  <link href=\"{0}atom.xml\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{0}\"/>\n",
+        escape(base_url)
+    ));
     out.push_str(&format!(
         "  <id>{}</id>\n  <updated>{updated}</updated>\n",
         escape(base_url)
@@ -100,10 +94,7 @@ pub fn atom_xml(
             d.kind.label()
         ));
         if let Some(p) = &d.publisher {
-            out.push_str(&format!(
-                "    <author><name>{}</name></author>\n",
-                escape(&p.name)
-            ));
+            out.push_str(&format!("    <author><name>{}</name></author>\n", escape(&p.name)));
         }
         if let Some(s) = &d.summary {
             out.push_str(&format!("    <summary>{}</summary>\n", escape(s)));

@@ -27,11 +27,7 @@ fn series(tree: &ContentTree, doc: &Document) -> Vec<usize> {
 
 /// Previous and next document of a dated series (reports by year, statements by
 /// effective date); none for plain pages.
-pub fn neighbours(
-    tree: &ContentTree,
-    index: usize,
-    site: &SiteCtx,
-) -> (Option<DocRef>, Option<DocRef>) {
+pub fn neighbours(tree: &ContentTree, index: usize, site: &SiteCtx) -> (Option<DocRef>, Option<DocRef>) {
     let doc = &tree.documents[index];
     if doc.kind == Kind::Page {
         return (None, None);
@@ -76,16 +72,8 @@ fn current_of_kind(tree: &ContentTree, kind: Kind, site: &SiteCtx) -> Vec<DocRef
 }
 
 pub fn home(tree: &ContentTree, site: &SiteCtx) -> HomeCtx {
-    let mut reports: Vec<&Document> = tree
-        .documents
-        .iter()
-        .filter(|d| d.kind == Kind::Report)
-        .collect();
-    reports.sort_by(|a, b| {
-        b.year
-            .cmp(&a.year)
-            .then_with(|| a.url_path.cmp(&b.url_path))
-    });
+    let mut reports: Vec<&Document> = tree.documents.iter().filter(|d| d.kind == Kind::Report).collect();
+    reports.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.url_path.cmp(&b.url_path)));
     let mut by_year: BTreeMap<i32, Vec<DocRef>> = BTreeMap::new();
     for d in tree.documents.iter().filter(|d| d.kind != Kind::Page) {
         if let Some(y) = d.sort_year() {
@@ -112,16 +100,8 @@ pub fn sitemap_tree(tree: &ContentTree, site: &SiteCtx) -> Vec<SitemapNode> {
         Some(SitemapNode {
             title: s.title.clone(),
             url: format!("{}{}", site.base_path, s.url_path),
-            pages: s
-                .pages
-                .iter()
-                .map(|&i| DocRef::new(&tree.documents[i], site))
-                .collect(),
-            children: s
-                .subsections
-                .iter()
-                .filter_map(|k| node(tree, k, site))
-                .collect(),
+            pages: s.pages.iter().map(|&i| DocRef::new(&tree.documents[i], site)).collect(),
+            children: s.subsections.iter().filter_map(|k| node(tree, k, site)).collect(),
         })
     }
     node(tree, "", site).into_iter().collect()

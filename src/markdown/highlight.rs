@@ -36,11 +36,7 @@ pub fn stylesheet(theme_name: &str) -> Result<String, String> {
 /// comrak adapter writing `<pre><code>` with syntect's classed spans.
 pub struct ClassedHighlighter;
 
-fn write_tag(
-    out: &mut dyn fmt::Write,
-    tag: &str,
-    attrs: HashMap<&'static str, Cow<'_, str>>,
-) -> fmt::Result {
+fn write_tag(out: &mut dyn fmt::Write, tag: &str, attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
     // Sorted attributes: output must be byte-identical across runs.
     let mut attrs: Vec<_> = attrs.into_iter().collect();
     attrs.sort_by_key(|(k, _)| *k);
@@ -52,12 +48,7 @@ fn write_tag(
 }
 
 impl SyntaxHighlighterAdapter for ClassedHighlighter {
-    fn write_highlighted(
-        &self,
-        out: &mut dyn fmt::Write,
-        lang: Option<&str>,
-        code: &str,
-    ) -> fmt::Result {
+    fn write_highlighted(&self, out: &mut dyn fmt::Write, lang: Option<&str>, code: &str) -> fmt::Result {
         let set = syntaxes();
         let syntax = lang.and_then(|l| set.find_syntax_by_token(l));
         let Some(syntax) = syntax else {
@@ -65,30 +56,19 @@ impl SyntaxHighlighterAdapter for ClassedHighlighter {
         };
         let mut html = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
-            if html
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
+            if html.parse_html_for_line_which_includes_newline(line).is_err() {
                 return out.write_str(&escape(code));
             }
         }
         out.write_str(&html.finalize())
     }
 
-    fn write_pre_tag(
-        &self,
-        out: &mut dyn fmt::Write,
-        mut attrs: HashMap<&'static str, Cow<'_, str>>,
-    ) -> fmt::Result {
+    fn write_pre_tag(&self, out: &mut dyn fmt::Write, mut attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
         attrs.insert("class", Cow::Borrowed("hl-code"));
         write_tag(out, "pre", attrs)
     }
 
-    fn write_code_tag(
-        &self,
-        out: &mut dyn fmt::Write,
-        attrs: HashMap<&'static str, Cow<'_, str>>,
-    ) -> fmt::Result {
+    fn write_code_tag(&self, out: &mut dyn fmt::Write, attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
         write_tag(out, "code", attrs)
     }
 }

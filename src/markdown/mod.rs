@@ -83,9 +83,7 @@ impl URLRewriter for LinkRewriter {
 /// `@/reports/2018.md#x` -> `/base/reports/2018/#x`; `/x` -> `/base/x`; others as is.
 pub fn internal_url(base_path: &str, url: &str) -> String {
     if let Some(rest) = url.strip_prefix("@/") {
-        let (path, frag) = rest
-            .split_once('#')
-            .map_or((rest, None), |(p, f)| (p, Some(f)));
+        let (path, frag) = rest.split_once('#').map_or((rest, None), |(p, f)| (p, Some(f)));
         let path = path.trim_end_matches(".md");
         let path = path.trim_end_matches("_index").trim_end_matches('/');
         let mut out = format!("{base_path}{path}");
@@ -231,10 +229,7 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
                 anchors.push(id);
             }
             NodeValue::List(nl)
-                if opts.item_anchors
-                    && !first_list_done
-                    && nl.list_type == ListType::Ordered
-                    && is_top_level(node) =>
+                if opts.item_anchors && !first_list_done && nl.list_type == ListType::Ordered && is_top_level(node) =>
             {
                 first_list_done = true;
                 for (i, item) in node.children().enumerate() {
@@ -290,17 +285,17 @@ fn is_top_level(node: &AstNode<'_>) -> bool {
 }
 
 fn collect_items<'a>(root: &'a AstNode<'a>, options: &Options, plugins: &Plugins) -> Vec<Item> {
-    let Some(list) = root.children().find(
-        |n| matches!(n.data().value, NodeValue::List(nl) if nl.list_type == ListType::Ordered),
-    ) else {
+    let Some(list) = root
+        .children()
+        .find(|n| matches!(n.data().value, NodeValue::List(nl) if nl.list_type == ListType::Ordered))
+    else {
         return Vec::new();
     };
     list.children()
         .map(|item| {
             let mut html = String::new();
             for child in item.children() {
-                CitableHtml::format_document_with_plugins(child, options, &mut html, plugins)
-                    .expect("String write");
+                CitableHtml::format_document_with_plugins(child, options, &mut html, plugins).expect("String write");
             }
             Item {
                 id: explicit_id(item).unwrap_or_default(),

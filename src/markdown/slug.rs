@@ -24,7 +24,8 @@ pub fn slugify(text: &str) -> String {
     for (c, py) in text.chars().zip(text.to_pinyin()) {
         if let Some(p) = py {
             flush(&mut word, &mut parts);
-            parts.push(p.plain().to_string());
+            // ü is written v, as pinyin keyboards do: ids stay pure ASCII.
+            parts.push(p.plain().replace('ü', "v"));
         } else if c.is_ascii_alphanumeric() {
             word.push(c.to_ascii_lowercase());
         } else {
@@ -52,13 +53,17 @@ pub struct IdAllocator {
 }
 
 /// Ids the default theme uses for its own landmarks; content must not take them.
-pub const RESERVED_IDS: [&str; 6] = [
+pub const RESERVED_IDS: [&str; 10] = [
     "main",
     "toc",
+    "toc-title",
+    "metrics",
+    "metrics-title",
+    "history-title",
     "site-search",
     "search-results",
+    "cite",
     "top",
-    "metrics",
 ];
 
 impl IdAllocator {
@@ -92,13 +97,11 @@ mod tests {
 
     #[test]
     fn chinese_headings_become_pinyin() {
-        assert_eq!(
-            slugify("二、社会责任管理体系"),
-            "er-she-hui-ze-ren-guan-li-ti-xi"
-        );
+        assert_eq!(slugify("二、社会责任管理体系"), "er-she-hui-ze-ren-guan-li-ti-xi");
         assert_eq!(slugify("（一）诚信责任"), "yi-cheng-xin-ze-ren");
         assert_eq!(slugify("ISO/IEC 17025 认可"), "iso-iec-17025-ren-ke");
         assert_eq!(slugify("1、 前言"), "1-qian-yan");
+        assert_eq!(slugify("三、履行社会责任情况"), "san-lv-xing-she-hui-ze-ren-qing-kuang");
         assert_eq!(slugify("……"), "");
     }
 

@@ -27,19 +27,12 @@ fn no_smart_punctuation_or_spaces() {
             ..opts()
         },
     );
-    assert!(
-        r.html.contains("他说&quot;好&quot;--这是'测试'..."),
-        "{}",
-        r.html
-    );
+    assert!(r.html.contains("他说&quot;好&quot;--这是'测试'..."), "{}", r.html);
 }
 
 #[test]
 fn headings_get_pinyin_ids_and_explicit_ids_win() {
-    let r = render(
-        "## 一、前言\n\n## 诚信责任 {#integrity}\n\n## 一、前言\n",
-        &opts(),
-    );
+    let r = render("## 一、前言\n\n## 诚信责任 {#integrity}\n\n## 一、前言\n", &opts());
     let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["yi-qian-yan", "integrity", "yi-qian-yan-1"]);
     assert!(
@@ -57,11 +50,7 @@ fn paragraphs_are_numbered_per_section() {
         &opts(),
     );
     assert!(r.html.contains("<p id=\"p1\">开头。"));
-    assert!(
-        r.html.contains("<p id=\"yi-jia-p2\">第二段。"),
-        "{}",
-        r.html
-    );
+    assert!(r.html.contains("<p id=\"yi-jia-p2\">第二段。"), "{}", r.html);
     assert!(r.html.contains("<p id=\"er-yi-p1\">第一段。"));
 }
 
@@ -78,19 +67,12 @@ fn statement_items() {
     assert_eq!(r.items.len(), 2);
     assert_eq!(r.items[0].id, "item-1");
     assert_eq!(r.items[1].text, "坚持公正。");
-    assert!(
-        r.html.contains("<li id=\"item-2\">坚持公正。</li>"),
-        "{}",
-        r.html
-    );
+    assert!(r.html.contains("<li id=\"item-2\">坚持公正。</li>"), "{}", r.html);
 }
 
 #[test]
 fn gfm_tables_footnotes_strikethrough() {
-    let r = render(
-        "|a|b|\n|-|-|\n|1|2|\n\n~~删~~ 注[^1]\n\n[^1]: 脚注\n",
-        &opts(),
-    );
+    let r = render("|a|b|\n|-|-|\n|1|2|\n\n~~删~~ 注[^1]\n\n[^1]: 脚注\n", &opts());
     assert!(r.html.contains("<table>"));
     assert!(r.html.contains("<del>删</del>"));
     assert!(r.html.contains("footnote"));
@@ -98,10 +80,7 @@ fn gfm_tables_footnotes_strikethrough() {
 
 #[test]
 fn raw_html_is_escaped() {
-    let r = render(
-        "<script>alert(1)</script>\n\n文<b onclick=x>字</b>\n",
-        &opts(),
-    );
+    let r = render("<script>alert(1)</script>\n\n文<b onclick=x>字</b>\n", &opts());
     assert!(!r.html.contains("<script>"), "{}", r.html);
     assert!(r.html.contains("&lt;script&gt;"));
     assert!(!r.html.contains("<b onclick"));
@@ -121,10 +100,7 @@ fn links_respect_base_path() {
         base_path: "/csr/".into(),
         ..opts()
     };
-    let r = render(
-        "[a](/reports/2018/) [b](@/reports/2018.md#x) [c](https://e.cn/)",
-        &o,
-    );
+    let r = render("[a](/reports/2018/) [b](@/reports/2018.md#x) [c](https://e.cn/)", &o);
     assert!(r.html.contains("href=\"/csr/reports/2018/\""), "{}", r.html);
     assert!(r.html.contains("href=\"/csr/reports/2018/#x\""));
     assert!(r.html.contains("href=\"https://e.cn/\""));

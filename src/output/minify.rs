@@ -52,10 +52,7 @@ mod tests {
     fn minifies_css_and_js_files() {
         let c = css(b"body {\n  color : #ff0000 ;\n}\n");
         assert_eq!(String::from_utf8(c).unwrap(), "body{color:red}");
-        let j = String::from_utf8(js(
-            b"function hello ( a ) {\n  return a + 1 ;\n}\nwindow.h = hello;\n",
-        ))
-        .unwrap();
+        let j = String::from_utf8(js(b"function hello ( a ) {\n  return a + 1 ;\n}\nwindow.h = hello;\n")).unwrap();
         assert!(j.len() < 50 && j.contains("window.h"), "{j}");
     }
 

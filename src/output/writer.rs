@@ -49,10 +49,7 @@ impl StagingDir {
             fs::remove_dir_all(&path)?;
         }
         fs::create_dir_all(&path)?;
-        Ok(StagingDir {
-            path,
-            committed: false,
-        })
+        Ok(StagingDir { path, committed: false })
     }
 
     pub fn path(&self) -> &Path {
@@ -100,10 +97,7 @@ impl StagingDir {
 
 impl Sink for StagingDir {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        debug_assert!(
-            !rel.starts_with('/') && !rel.contains(".."),
-            "unsafe output path {rel}"
-        );
+        debug_assert!(!rel.starts_with('/') && !rel.contains(".."), "unsafe output path {rel}");
         let path = self.path.join(rel);
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
@@ -140,10 +134,7 @@ mod tests {
         s.write("a/index.html", b"new").unwrap();
         s.commit(&target).unwrap();
         assert!(!target.join("old.html").exists());
-        assert_eq!(
-            fs::read_to_string(target.join("a/index.html")).unwrap(),
-            "new"
-        );
+        assert_eq!(fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
         let leftovers: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

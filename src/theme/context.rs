@@ -161,12 +161,7 @@ pub struct SectionCtx {
 }
 
 impl SectionCtx {
-    pub fn new(
-        section: &Section,
-        rendered: &Rendered,
-        tree: &ContentTree,
-        site: &SiteCtx,
-    ) -> SectionCtx {
+    pub fn new(section: &Section, rendered: &Rendered, tree: &ContentTree, site: &SiteCtx) -> SectionCtx {
         SectionCtx {
             title: section.title.clone(),
             url: format!("{}{}", site.base_path, section.url_path),

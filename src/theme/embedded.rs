@@ -2,14 +2,8 @@
 //! folder. A test checks this list against themes/default/ so nothing is forgotten.
 
 pub const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
-    (
-        "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
     (
         "commitment.html",
         include_str!("../../themes/default/templates/commitment.html"),
@@ -18,18 +12,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "impartiality.html",
         include_str!("../../themes/default/templates/impartiality.html"),
     ),
-    (
-        "index.html",
-        include_str!("../../themes/default/templates/index.html"),
-    ),
-    (
-        "macros.html",
-        include_str!("../../themes/default/templates/macros.html"),
-    ),
-    (
-        "page.html",
-        include_str!("../../themes/default/templates/page.html"),
-    ),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("page.html", include_str!("../../themes/default/templates/page.html")),
     (
         "report.html",
         include_str!("../../themes/default/templates/report.html"),
@@ -45,14 +29,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 pub const STATIC: &[(&str, &[u8])] = &[
-    (
-        "redirect.js",
-        include_bytes!("../../themes/default/static/redirect.js"),
-    ),
-    (
-        "style.css",
-        include_bytes!("../../themes/default/static/style.css"),
-    ),
+    ("redirect.js", include_bytes!("../../themes/default/static/redirect.js")),
+    ("style.css", include_bytes!("../../themes/default/static/style.css")),
 ];
 
 #[cfg(test)]
@@ -60,13 +38,10 @@ mod tests {
     use super::*;
 
     fn files(dir: &str) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(format!(
-            "{}/themes/default/{dir}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+        let mut v: Vec<String> = std::fs::read_dir(format!("{}/themes/default/{dir}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }

@@ -80,8 +80,7 @@ fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf, Vec<u
         return Ok(out);
     }
     for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry
-            .map_err(|e| Diagnostic::error(display_path(root, dir), format!("cannot read: {e}")))?;
+        let entry = entry.map_err(|e| Diagnostic::error(display_path(root, dir), format!("cannot read: {e}")))?;
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
@@ -91,12 +90,8 @@ fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf, Vec<u
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        let bytes = std::fs::read(entry.path()).map_err(|e| {
-            Diagnostic::error(
-                display_path(root, entry.path()),
-                format!("cannot read: {e}"),
-            )
-        })?;
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| Diagnostic::error(display_path(root, entry.path()), format!("cannot read: {e}")))?;
         out.push((rel, display_path(root, entry.path()), bytes));
     }
     Ok(out)
@@ -171,12 +166,7 @@ impl Theme {
     }
 
     /// Renders `template` with `ctx`; `for_file` names the content being rendered.
-    pub fn render(
-        &self,
-        template: &str,
-        ctx: &Context,
-        for_file: Option<&Path>,
-    ) -> Result<String, Diagnostic> {
+    pub fn render(&self, template: &str, ctx: &Context, for_file: Option<&Path>) -> Result<String, Diagnostic> {
         self.tera
             .render(template, ctx)
             .map_err(|e| tera_diagnostic(&self.sources, &e, for_file))
@@ -204,18 +194,13 @@ struct ThemeYaml {
 
 fn check_theme_yaml(root: &Path, path: &Path) -> Result<(), Diagnostic> {
     let shown = display_path(root, path);
-    let bytes =
-        std::fs::read(path).map_err(|e| Diagnostic::error(&shown, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&shown, format!("cannot read: {e}")))?;
     let text = template_text(&shown, bytes)?;
     crate::yaml::parse::<ThemeYaml>(&shown, &text, &text, 1).map(|_| ())
 }
 
 /// Turns a Tera error into a diagnostic naming the template file and line.
-fn tera_diagnostic(
-    sources: &BTreeMap<String, TemplateSource>,
-    e: &tera::Error,
-    for_file: Option<&Path>,
-) -> Diagnostic {
+fn tera_diagnostic(sources: &BTreeMap<String, TemplateSource>, e: &tera::Error, for_file: Option<&Path>) -> Diagnostic {
     use tera::ErrorKind;
     let rendering = for_file
         .map(|f| format!(" (while rendering {})", f.display()))
@@ -231,8 +216,9 @@ fn tera_diagnostic(
             } else {
                 "template error"
             };
-            let mut d = Diagnostic::error(shown, format!("{kind}: {}{rendering}", r.message()))
-                .with_help("fix the template; see the README's template reference for the variables each template gets");
+            let mut d = Diagnostic::error(shown, format!("{kind}: {}{rendering}", r.message())).with_help(
+                "fix the template; see the README's template reference for the variables each template gets",
+            );
             if let Some(s) = src {
                 d = d.at(&s.text, r.span().start_line, r.span().start_col + 1);
             }
