@@ -100,10 +100,12 @@ pub fn run() -> ExitCode {
         } => gongshi::serve::serve(&cli.root, &interface, port, drafts).map(|_| ExitCode::SUCCESS),
         Command::New {
             what: NewCommand::Report { year, section },
-        } => gongshi::scaffold::new_report(&cli.root, &section, year).map(|path| {
-            println!("created {}", path.display());
-            ExitCode::SUCCESS
-        }),
+        } => gongshi::scaffold::new_report(&cli.root, &section, year)
+            .map(|path| {
+                println!("created {}", path.display());
+                ExitCode::SUCCESS
+            })
+            .map_err(anyhow::Error::from),
     };
     match result {
         Ok(code) => code,

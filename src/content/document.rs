@@ -234,7 +234,7 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
                 "move the figures to a report, or set kind: report",
             ));
         }
-        Some(v) => parse_metrics(v).map_err(|e| {
+        Some(v) => parse_metrics(v, raw.draft).map_err(|e| {
             let line = match &e.field {
                 Some(f) if !e.key.is_empty() => nested_key_line(yaml, "metrics", &e.key).and_then(|kl| {
                     nested_key_line(&yaml.lines().skip(kl - 1).collect::<Vec<_>>().join("\n"), &e.key, f)

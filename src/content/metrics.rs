@@ -55,8 +55,10 @@ pub struct MetricError {
     pub help: String,
 }
 
-/// Reads the `metrics:` map, keeping its order of keys.
-pub fn parse_metrics(value: &Value) -> Result<Vec<Metric>, MetricError> {
+/// Reads the `metrics:` map, keeping its order of keys. With `allow_empty` (drafts,
+/// such as those `gongshi new report` scaffolds) a metric whose value is left empty is
+/// skipped instead of being an error.
+pub fn parse_metrics(value: &Value, allow_empty: bool) -> Result<Vec<Metric>, MetricError> {
     let map = match value {
         Value::Null => return Ok(Vec::new()),
         Value::Mapping(m) => m,
@@ -83,12 +85,25 @@ pub fn parse_metrics(value: &Value) -> Result<Vec<Metric>, MetricError> {
                 });
             }
         };
-        out.push(parse_one(key, v)?);
+        match parse_one(key.clone(), v)? {
+            Some(m) => out.push(m),
+            None if allow_empty => {}
+            None => {
+                return Err(MetricError {
+                    message: format!("metric `{key}` has no value yet"),
+                    field: v.is_mapping().then(|| "value".to_string()),
+                    key,
+                    help: "fill in the figure, or remove the metric; only a draft (draft: true) may leave values empty"
+                        .into(),
+                });
+            }
+        }
     }
     Ok(out)
 }
 
-fn parse_one(key: String, v: &Value) -> Result<Metric, MetricError> {
+/// `Ok(None)`: the value is left empty (`value: ~` or `staff: ~`), allowed in drafts.
+fn parse_one(key: String, v: &Value) -> Result<Option<Metric>, MetricError> {
     let err = |field: Option<&str>, message: String, help: &str| MetricError {
         key: key.clone(),
         field: field.map(str::to_string),
@@ -101,7 +116,7 @@ fn parse_one(key: String, v: &Value) -> Result<Metric, MetricError> {
             let value = n
                 .as_f64()
                 .ok_or_else(|| err(None, format!("metric `{key}` is not a number"), number_help))?;
-            Ok(Metric::new(key, None, value, None, None))
+            Ok(Some(Metric::new(key, None, value, None, None)))
         }
         Value::Mapping(m) => {
             let mut label = None;
@@ -129,6 +144,7 @@ fn parse_one(key: String, v: &Value) -> Result<Metric, MetricError> {
                             )
                         })?)
                     }
+                    "value" if fv.is_null() => {}
                     "value" => {
                         value = Some(number(fv).ok_or_else(|| {
                             err(
@@ -165,10 +181,9 @@ fn parse_one(key: String, v: &Value) -> Result<Metric, MetricError> {
                     }
                 }
             }
-            let value =
-                value.ok_or_else(|| err(None, format!("metric `{key}` has no `value`"), "add `value: NUMBER`"))?;
-            Ok(Metric::new(key, label, value, unit, stated))
+            Ok(value.map(|value| Metric::new(key, label, value, unit, stated)))
         }
+        Value::Null => Ok(None),
         other => Err(err(
             None,
             format!("metric `{key}` must be a number or a map, found {}", describe(other)),
@@ -219,7 +234,17 @@ mod tests {
     use super::*;
 
     fn parse(y: &str) -> Result<Vec<Metric>, MetricError> {
-        parse_metrics(&yaml_serde::from_str::<Value>(y).unwrap())
+        parse_metrics(&yaml_serde::from_str::<Value>(y).unwrap(), false)
+    }
+
+    #[test]
+    fn empty_values_only_in_drafts() {
+        let y = yaml_serde::from_str::<Value>("staff: {label: 工作人员, value: ~, unit: 名}\narea: 3").unwrap();
+        let e = parse_metrics(&y, false).unwrap_err();
+        assert!(e.message.contains("no value yet"), "{}", e.message);
+        let m = parse_metrics(&y, true).unwrap();
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].key, "area");
     }
 
     #[test]
