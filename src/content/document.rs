@@ -231,7 +231,11 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
             return Err(at(
                 "metrics",
                 format!("`metrics` belong to reports, not to a {}", kind.name()),
-                "move the figures to a report, or set kind: report",
+                &if section.is_empty() {
+                    "add `kind: report` to this file".to_string()
+                } else {
+                    format!("add `kind: report` to this file, or to content/{section}/_index.md for the whole section")
+                },
             ));
         }
         Some(v) => parse_metrics(v, raw.draft).map_err(|e| {

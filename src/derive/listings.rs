@@ -80,7 +80,20 @@ pub fn home(tree: &ContentTree, site: &SiteCtx) -> HomeCtx {
             by_year.entry(y).or_default().push(DocRef::new(d, site));
         }
     }
+    let mut publishers: Vec<crate::config::Publisher> = site.publisher.iter().cloned().collect();
+    let mut dated: Vec<&Document> = tree.documents.iter().filter(|d| d.publisher.is_some()).collect();
+    dated.sort_by(|a, b| {
+        b.sort_year()
+            .cmp(&a.sort_year())
+            .then_with(|| a.url_path.cmp(&b.url_path))
+    });
+    for p in dated.into_iter().filter_map(|d| d.publisher.as_ref()) {
+        if !publishers.iter().any(|q| q.name == p.name) {
+            publishers.push(p.clone());
+        }
+    }
     HomeCtx {
+        publishers,
         latest_report: reports.first().map(|d| DocRef::new(d, site)),
         reports: reports.iter().map(|d| DocRef::new(d, site)).collect(),
         statements: current_of_kind(tree, Kind::Impartiality, site),

@@ -196,6 +196,8 @@ pub struct YearGroup {
 /// The home page's extra context.
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeCtx {
+    /// The publishers the documents name (or the site's), most recent first.
+    pub publishers: Vec<Publisher>,
     pub latest_report: Option<DocRef>,
     pub reports: Vec<DocRef>,
     /// The current (latest effective) impartiality statement of each section.
