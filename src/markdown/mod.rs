@@ -8,6 +8,7 @@
 
 pub mod highlight;
 pub mod slug;
+pub mod text;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -55,6 +56,8 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// Items of the first top-level ordered list (a statement's promises).
     pub items: Vec<Item>,
+    /// The plain text, by section: what comparisons, search and proof-reading read.
+    pub sections: Vec<text::TextSection>,
 }
 
 /// How to render a body.
@@ -257,7 +260,9 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
         Vec::new()
     };
     let toc = build_toc(&headings);
+    let sections = text::sections(root);
     Rendered {
+        sections,
         html,
         toc,
         headings,

@@ -119,3 +119,22 @@ fn deep_nesting_does_not_overflow() {
     let r = render(&deep, &opts());
     assert!(r.html.contains("深"));
 }
+
+#[test]
+fn plain_text_by_section_with_anchors() {
+    let r = render(
+        "导言。\n\n## 一、前言\n\n第一段\n续行。\n\n1. 甲；\n2. 乙。\n\n:::excerpt\n节选...\n:::\n\n### （一）诚信\n\n|a|b|\n|-|-|\n|1|2|\n",
+        &opts(),
+    );
+    let titles: Vec<_> = r.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["", "一、前言", "（一）诚信"]);
+    assert_eq!(r.sections[0].blocks[0].id.as_deref(), Some("p1"));
+    let s = &r.sections[1];
+    assert_eq!(s.id.as_deref(), Some("yi-qian-yan"));
+    assert_eq!(s.blocks[0].text, "第一段续行。");
+    assert_eq!(s.blocks[1].text, "甲；");
+    assert_eq!(s.blocks[1].id.as_deref(), Some("item-1"));
+    assert_eq!(s.blocks[3].text, "节选...");
+    assert_eq!(s.blocks[3].id.as_deref(), Some("yi-qian-yan-p2"));
+    assert_eq!(r.sections[2].text(), "a b\n1 2");
+}

@@ -1,0 +1,140 @@
+//! The pipeline, end to end: load content -> render Markdown -> derive listings, feeds
+//! and redirects -> render templates -> write output.
+//!
+//! Each step lives in its own module; this file only sequences them and decides where
+//! the output goes (a staging directory swapped in on success, or nowhere for `check`).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::ProgressBar;
+use thiserror::Error;
+
+mod render;
+
+use crate::config::SiteConfig;
+use crate::content::{self, ContentTree};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::StagingDir;
+use crate::output::writer::NullSink;
+use crate::theme::Theme;
+
+pub use render::DocText;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output_dir: PathBuf,
+    /// Overrides config's base_url (`serve` uses its own address).
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Add the live-reload script (serve only).
+    pub live_reload: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        let root = root.into();
+        BuildOptions {
+            output_dir: root.join("public"),
+            root,
+            base_url: None,
+            drafts: false,
+            live_reload: false,
+        }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    /// HTML pages rendered from content (documents and sections).
+    pub pages: usize,
+    /// Every file written (pages, redirects, feeds, assets).
+    pub files: usize,
+    pub elapsed: Duration,
+    pub warnings: Diagnostics,
+}
+
+#[derive(Debug, Error)]
+pub enum BuildError {
+    /// Problems in the site's files; each names file and line.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl From<Diagnostic> for BuildError {
+    fn from(d: Diagnostic) -> Self {
+        BuildError::Invalid(Diagnostics(vec![d]))
+    }
+}
+
+/// Config, content and theme: everything read from disk before rendering.
+pub struct LoadedSite {
+    pub config: SiteConfig,
+    pub tree: ContentTree,
+    pub theme: Theme,
+}
+
+/// Reads and validates everything. Errors of all files are reported together.
+pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildError> {
+    let mut config = SiteConfig::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = crate::config::normalise_base_url(url).map_err(|m| {
+            Diagnostic::error("--base-url", m)
+                .with_help("pass an absolute URL, e.g. --base-url https://example.gov.cn/csr/")
+        })?;
+    }
+    let (tree, theme) = rayon::join(
+        || content::load(&opts.root, opts.drafts),
+        || Theme::load(&opts.root, &config.theme),
+    );
+    let mut diags = Diagnostics::default();
+    let tree = tree.map_err(|d| diags.extend(d.0)).ok();
+    let theme = theme.map_err(|e| diags.push(e.into_diagnostic())).ok();
+    match (tree, theme) {
+        (Some(tree), Some(theme)) => Ok(LoadedSite { config, tree, theme }),
+        _ => {
+            diags.sort();
+            Err(BuildError::Invalid(diags))
+        }
+    }
+}
+
+/// Builds the site into `opts.output_dir`, replacing it only on success.
+pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary, BuildError> {
+    let start = Instant::now();
+    let site = load(opts)?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| BuildError::Io { path, source }
+    };
+    let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
+    let mut summary = render::render_site(&site, opts, &staging, progress)?;
+    staging.commit(&opts.output_dir).map_err(io(&opts.output_dir))?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+/// Builds into a fresh directory beside `opts.output_dir` and returns it (serve).
+pub fn build_to_new_dir(opts: &BuildOptions) -> Result<(PathBuf, BuildSummary), BuildError> {
+    let site = load(opts)?;
+    let staging = StagingDir::beside(&opts.output_dir).map_err(|source| BuildError::Io {
+        path: opts.output_dir.clone(),
+        source,
+    })?;
+    let summary = render::render_site(&site, opts, &staging, &ProgressBar::hidden())?;
+    Ok((staging.keep(), summary))
+}
+
+/// Loads and renders everything without writing (`gongshi check`).
+pub fn check(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let start = Instant::now();
+    let site = load(opts)?;
+    let mut summary = render::render_site(&site, opts, &NullSink::default(), &ProgressBar::hidden())?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
