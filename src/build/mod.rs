@@ -121,12 +121,14 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
 
 /// Builds into a fresh directory beside `opts.output_dir` and returns it (serve).
 pub fn build_to_new_dir(opts: &BuildOptions) -> Result<(PathBuf, BuildSummary), BuildError> {
+    let start = Instant::now();
     let site = load(opts)?;
     let staging = StagingDir::beside(&opts.output_dir).map_err(|source| BuildError::Io {
         path: opts.output_dir.clone(),
         source,
     })?;
-    let summary = render::render_site(&site, opts, &staging, &ProgressBar::hidden())?;
+    let mut summary = render::render_site(&site, opts, &staging, &ProgressBar::hidden())?;
+    summary.elapsed = start.elapsed();
     Ok((staging.keep(), summary))
 }
 

@@ -54,6 +54,12 @@ impl ContentTree {
     }
 }
 
+/// Hidden files and editors' backup and swap files (`.x.swp`, `2018.md~`, `#2018.md#`,
+/// vim's `4913` probe) are not content: they come and go while an officer edits.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || (name.starts_with('#') && name.ends_with('#')) || name == "4913"
+}
+
 /// URL-safe path segments: citable URLs must not depend on how a browser or a mail
 /// client encodes Chinese or spaces.
 fn check_segment(seg: &str) -> bool {
@@ -100,7 +106,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
     let walker = WalkDir::new(&content_dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,

@@ -13,4 +13,4 @@ pub mod metrics;
 
 pub use document::Document;
 pub use kind::Kind;
-pub use load::{ContentTree, Section, load};
+pub use load::{ContentTree, Section, is_ignored_name, load};

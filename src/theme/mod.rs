@@ -81,7 +81,7 @@ fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf, Vec<u
     }
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| Diagnostic::error(display_path(root, dir), format!("cannot read: {e}")))?;
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+        if !entry.file_type().is_file() || crate::content::is_ignored_name(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).expect("under dir");

@@ -1,0 +1,130 @@
+//! What the HTTP threads and the rebuild loop share: the folder being served and the
+//! build status that live-reload clients long-poll.
+
+use std::path::PathBuf;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
+
+/// The outcome of the latest build, as live-reload clients see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// Bumped after every build attempt, successful or not.
+    pub version: u64,
+    /// The diagnostics of the latest build if it failed.
+    pub error: Option<String>,
+}
+
+struct Inner {
+    status: Status,
+    stopping: bool,
+}
+
+pub struct Shared {
+    /// The complete site being served; `None` until a build has succeeded.
+    site: RwLock<Option<PathBuf>>,
+    inner: Mutex<Inner>,
+    changed: Condvar,
+}
+
+impl Shared {
+    pub fn new() -> Shared {
+        Shared {
+            site: RwLock::new(None),
+            inner: Mutex::new(Inner {
+                status: Status {
+                    version: 0,
+                    error: None,
+                },
+                stopping: false,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The site folder. Hold the guard while opening a file: the previous folder is
+    /// deleted only after [`Shared::publish`] has taken the write lock, so a file
+    /// opened under the guard is never pulled away half-way.
+    pub fn site(&self) -> RwLockReadGuard<'_, Option<PathBuf>> {
+        self.site.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Switches to a freshly built site; returns the previous folder, now unused.
+    pub fn publish(&self, dir: PathBuf) -> Option<PathBuf> {
+        let old = self.site.write().unwrap_or_else(PoisonError::into_inner).replace(dir);
+        self.set_status(None);
+        old
+    }
+
+    /// Records a failed build; the last good site stays in place.
+    pub fn fail(&self, error: String) {
+        self.set_status(Some(error));
+    }
+
+    fn set_status(&self, error: Option<String>) {
+        let mut inner = self.lock();
+        inner.status.version += 1;
+        inner.status.error = error;
+        self.changed.notify_all();
+    }
+
+    pub fn status(&self) -> Status {
+        self.lock().status.clone()
+    }
+
+    /// The status as soon as its version differs from `since`, or after `timeout`, or
+    /// when the server stops.
+    pub fn wait_for_change(&self, since: i64, timeout: Duration) -> Status {
+        let deadline = Instant::now() + timeout;
+        let mut inner = self.lock();
+        while i64::try_from(inner.status.version).ok() == Some(since) && !inner.stopping {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            inner = self
+                .changed
+                .wait_timeout(inner, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        inner.status.clone()
+    }
+
+    /// Releases every waiting long-poll.
+    pub fn stop(&self) {
+        self.lock().stopping = true;
+        self.changed.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn long_poll_returns_on_change_or_timeout() {
+        let shared = Arc::new(Shared::new());
+        assert_eq!(shared.wait_for_change(-1, Duration::from_secs(5)).version, 0);
+        let start = Instant::now();
+        assert_eq!(shared.wait_for_change(0, Duration::from_millis(50)).version, 0);
+        assert!(start.elapsed() >= Duration::from_millis(50));
+
+        let s = shared.clone();
+        let waiter = std::thread::spawn(move || s.wait_for_change(0, Duration::from_secs(10)));
+        std::thread::sleep(Duration::from_millis(50));
+        shared.fail("boom".into());
+        let status = waiter.join().unwrap();
+        assert_eq!(status.version, 1);
+        assert_eq!(status.error.as_deref(), Some("boom"));
+
+        assert_eq!(shared.publish(PathBuf::from("a")), None);
+        assert_eq!(shared.status().error, None);
+        assert_eq!(shared.publish(PathBuf::from("b")), Some(PathBuf::from("a")));
+        assert_eq!(shared.status().version, 3);
+    }
+}
