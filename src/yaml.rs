@@ -39,12 +39,29 @@ fn to_diagnostic(file: &Path, file_text: &str, first_line: usize, e: &yaml_serde
             ),
         };
         d = d.with_help(help);
+    } else if let Some(help) = type_help(&message) {
+        d = d.with_help(help);
     } else if message.contains("missing field") {
         d = d.with_help("add the missing key to the front matter");
     } else {
         d = d.with_help("check the YAML syntax: `key: value`, one per line, indented with spaces");
     }
     d
+}
+
+/// Explains serde's "invalid type: …, expected i64" in the officer's terms.
+fn type_help(msg: &str) -> Option<String> {
+    let expected = msg.split(", expected ").nth(1)?;
+    let what = match expected.trim() {
+        "i64" | "i32" | "u64" | "u32" | "an integer" => "a whole number written with digits, e.g. year: 2018",
+        "f64" | "a number" => "a number written with digits, e.g. 25.9",
+        "a string" => "text; put it in quotes if it looks like a number or date",
+        "a boolean" => "true or false",
+        e if e.starts_with("a sequence") => "a list: one `- item` per line, or [a, b]",
+        e if e.starts_with("a map") || e.starts_with("struct") => "a map: indented `key: value` lines",
+        _ => return None,
+    };
+    Some(format!("this key takes {what}"))
 }
 
 /// yaml_serde appends " at line L column C"; we show the location ourselves.
@@ -119,6 +136,14 @@ mod tests {
         assert!(d.message.contains("unknown field `yaer`"), "{}", d.message);
         assert!(d.help.unwrap().contains("`year`"));
         assert_eq!(d.source_line.as_deref(), Some("yaer: 2018"));
+    }
+
+    #[test]
+    fn wrong_type_explained() {
+        let text = "---\ntitle: a\nyear: 二〇一八\n---\n";
+        let d = parse::<Fm>(Path::new("x.md"), text, "title: a\nyear: 二〇一八\n", 2).unwrap_err();
+        assert_eq!(d.line, Some(3));
+        assert!(d.help.unwrap().contains("year: 2018"));
     }
 
     #[test]

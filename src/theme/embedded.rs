@@ -29,6 +29,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 pub const STATIC: &[(&str, &[u8])] = &[
+    ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
     ("redirect.js", include_bytes!("../../themes/default/static/redirect.js")),
     ("style.css", include_bytes!("../../themes/default/static/style.css")),
 ];
