@@ -31,6 +31,11 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The text of the offending line, shown under the message.
     pub source_line: Option<String>,
+    /// The proof-reading rule that found it (`numbering`, `punctuation`…), so that
+    /// it can be silenced by name; none for everything else.
+    pub rule: Option<String>,
+    /// The offending text itself (`五是`, `、；`), underlined in the source line.
+    pub snippet: Option<String>,
 }
 
 impl Diagnostic {
@@ -43,6 +48,8 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             source_line: None,
+            rule: None,
+            snippet: None,
         }
     }
 
@@ -70,6 +77,18 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Names the proof-reading rule behind a warning.
+    pub fn with_rule(mut self, rule: impl Into<String>) -> Self {
+        self.rule = Some(rule.into());
+        self
+    }
+
+    /// The offending text, underlined under the source line.
+    pub fn with_snippet(mut self, text: impl Into<String>) -> Self {
+        self.snippet = Some(text.into());
         self
     }
 
@@ -107,19 +126,35 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}: {}", self.location(), self.message)?;
+        write!(f, "{label}: {}: {}", self.location(), self.message)?;
+        match &self.rule {
+            Some(rule) => writeln!(f, " [{rule}]")?,
+            None => writeln!(f)?,
+        }
         if let Some(src) = &self.source_line {
             let gutter = self.line.map(|l| l.to_string()).unwrap_or_default();
             let pad = " ".repeat(gutter.len());
             writeln!(f, "{pad} |")?;
             writeln!(f, "{gutter} | {src}")?;
             if let Some(col) = self.column {
+                // Chinese characters take two columns in a terminal: an ideographic
+                // space keeps the caret under them.
                 let indent: String = src
                     .chars()
                     .take(col.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .map(|c| match c {
+                        '\t' => '\t',
+                        c if is_wide(c) => '\u{3000}',
+                        _ => ' ',
+                    })
                     .collect();
-                writeln!(f, "{pad} | {indent}^")?;
+                let under: usize = match &self.snippet {
+                    Some(s) if src.chars().skip(col.saturating_sub(1)).collect::<String>().starts_with(s.as_str()) => {
+                        s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum::<usize>().max(1)
+                    }
+                    _ => 1,
+                };
+                writeln!(f, "{pad} | {indent}{}", "^".repeat(under))?;
             }
         }
         if let Some(help) = &self.help {
@@ -127,6 +162,13 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Whether a terminal shows `c` two columns wide (CJK and full-width forms).
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }
 
 /// A set of diagnostics, kept sorted for deterministic output.
@@ -155,6 +197,35 @@ impl Diagnostics {
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// One JSON document for tools (`gongshi check --format json`): counts and every
+    /// diagnostic with file, line, column, severity, rule, message, help, the
+    /// offending text and its source line (absent values are `null`).
+    pub fn to_json(&self) -> String {
+        let items: Vec<serde_json::Value> = self
+            .0
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "file": d.file.to_string_lossy().replace('\\', "/"),
+                    "line": d.line,
+                    "column": d.column,
+                    "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                    "rule": d.rule,
+                    "message": d.message,
+                    "help": d.help,
+                    "text": d.snippet,
+                    "source_line": d.source_line,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "errors": self.errors().count(),
+            "warnings": self.warnings().count(),
+            "diagnostics": items,
+        });
+        serde_json::to_string_pretty(&doc).expect("JSON of plain values")
     }
 }
 
@@ -200,6 +271,23 @@ mod tests {
         assert!(text.contains("2 | yaer: 2018"));
         assert!(text.contains("  | ^"));
         assert!(text.contains("help: did you mean `year`?"));
+    }
+
+    #[test]
+    fn rule_and_wide_underline() {
+        let src = "本报告所做工作的工作。";
+        let d = Diagnostic::warning("a.md", "`工作的工作` repeats `工作`")
+            .at(src, 1, 6)
+            .with_rule("repetition")
+            .with_snippet("工作的工作");
+        let text = d.to_string();
+        assert!(text.starts_with("warning: a.md:1:6: `工作的工作` repeats `工作` [repetition]\n"), "{text}");
+        assert!(text.contains("  | \u{3000}\u{3000}\u{3000}\u{3000}\u{3000}^^^^^^^^^^\n"), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&Diagnostics(vec![d]).to_json()).unwrap();
+        assert_eq!(json["warnings"], 1);
+        assert_eq!(json["diagnostics"][0]["rule"], "repetition");
+        assert_eq!(json["diagnostics"][0]["text"], "工作的工作");
+        assert_eq!(json["diagnostics"][0]["column"], 6);
     }
 
     #[test]

@@ -7,12 +7,14 @@
 //! [`build`]. [`serve`] and [`scaffold`] are the other commands' engines.
 
 pub mod build;
+pub mod compare;
 pub mod config;
 pub mod content;
 pub mod derive;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod record;
 pub mod scaffold;
 pub mod serve;
 pub mod theme;

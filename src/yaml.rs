@@ -64,12 +64,26 @@ fn type_help(msg: &str) -> Option<String> {
     Some(format!("this key takes {what}"))
 }
 
-/// yaml_serde appends " at line L column C"; we show the location ourselves.
+/// yaml_serde writes " at line L column C" (counted from the start of the front
+/// matter, not the file) into its messages; we show the file's location ourselves.
 fn strip_location(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) if msg[i..].contains("column") => msg[..i].to_string(),
-        _ => msg.to_string(),
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        let tail = &after[digits..];
+        match tail.strip_prefix(" column ") {
+            Some(t) if digits > 0 => rest = t.trim_start_matches(|c: char| c.is_ascii_digit()),
+            _ => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// Parses serde's "unknown field `x`, expected one of `a`, `b`" (or "expected `a`").
@@ -99,19 +113,37 @@ pub fn key_line(yaml: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// The 1-based line of `child:` nested (indented) under top-level `parent:`.
+/// The 1-based line of `child:` nested under top-level `parent:` (the parent's line if
+/// the child is not in block style).
 pub fn nested_key_line(yaml: &str, parent: &str, child: &str) -> Option<usize> {
-    let start = key_line(yaml, parent)?;
-    for (i, l) in yaml.lines().enumerate().skip(start) {
-        if !l.starts_with(' ') && !l.starts_with('\t') && !l.trim().is_empty() {
-            break;
-        }
-        let t = l.trim_start();
-        if t.strip_prefix(child).is_some_and(|r| r.trim_start().starts_with(':')) {
-            return Some(i + 1);
+    path_line(yaml, &[parent, child])
+}
+
+/// The 1-based line of a nested key such as `metrics` > `staff` > `value`: the deepest
+/// key of `path` that can be found in block style (a flow-style map `{value: …}` is
+/// reported at its parent's line).
+pub fn path_line(yaml: &str, path: &[&str]) -> Option<usize> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let is_key = |l: &str, key: &str| {
+        l.trim_start()
+            .strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    };
+    let (first, rest) = path.split_first()?;
+    let mut at = lines.iter().position(|l| indent(l) == 0 && is_key(l, first))?;
+    for key in rest {
+        let parent_indent = indent(lines[at]);
+        let found = lines[at + 1..]
+            .iter()
+            .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || indent(l) > parent_indent)
+            .position(|l| is_key(l, key));
+        match found {
+            Some(offset) => at += 1 + offset,
+            None => break,
         }
     }
-    Some(start)
+    Some(at + 1)
 }
 
 #[cfg(test)]
@@ -139,6 +171,17 @@ mod tests {
     }
 
     #[test]
+    fn inner_locations_are_removed() {
+        assert_eq!(
+            strip_location(
+                "found unexpected end of stream at line 4 column 1, while scanning a quoted scalar at line 3 column 8"
+            ),
+            "found unexpected end of stream, while scanning a quoted scalar"
+        );
+        assert_eq!(strip_location("no location"), "no location");
+    }
+
+    #[test]
     fn wrong_type_explained() {
         let text = "---\ntitle: a\nyear: 二〇一八\n---\n";
         let d = parse::<Fm>(Path::new("x.md"), text, "title: a\nyear: 二〇一八\n", 2).unwrap_err();
@@ -148,8 +191,10 @@ mod tests {
 
     #[test]
     fn key_lines() {
-        let y = "title: a\nmetrics:\n  staff: 3\n  area: 4\nyear: 1\n";
-        assert_eq!(key_line(y, "year"), Some(5));
-        assert_eq!(nested_key_line(y, "metrics", "area"), Some(4));
+        let y = "title: a\nmetrics:\n  staff:\n    label: x\n    value: 3\n  area: {value: 4}\nyear: 1\n";
+        assert_eq!(key_line(y, "year"), Some(7));
+        assert_eq!(path_line(y, &["metrics", "staff", "value"]), Some(5));
+        assert_eq!(path_line(y, &["metrics", "area", "value"]), Some(6));
+        assert_eq!(path_line(y, &["metrics", "year"]), Some(2));
     }
 }

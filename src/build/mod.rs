@@ -14,9 +14,12 @@ mod render;
 
 use crate::config::SiteConfig;
 use crate::content::{self, ContentTree};
+use crate::diagnostics::Severity;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::StagingDir;
 use crate::output::writer::NullSink;
+use crate::output::{Sink, StagingDir};
+use crate::record::manifest::{AliasEntry, MANIFEST_FILE, url_of};
+use crate::record::{Manifest, Recorder, permanence};
 use crate::theme::Theme;
 
 pub use render::DocText;
@@ -113,7 +116,14 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
         move |source| BuildError::Io { path, source }
     };
     let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
-    let mut summary = render::render_site(&site, opts, &staging, progress)?;
+    let (mut summary, manifest) = render_recorded(&site, opts, &staging, progress)?;
+    // What the previous build published must stay reachable: warn here, fail in `check`.
+    if let Ok(previous) = Manifest::read(&opts.output_dir) {
+        let lost = permanence::lost(&previous, &manifest);
+        summary
+            .warnings
+            .extend(permanence::diagnostics(&lost, Severity::Warning));
+    }
     staging.commit(&opts.output_dir).map_err(io(&opts.output_dir))?;
     summary.elapsed = start.elapsed();
     Ok(summary)
@@ -127,16 +137,71 @@ pub fn build_to_new_dir(opts: &BuildOptions) -> Result<(PathBuf, BuildSummary), 
         path: opts.output_dir.clone(),
         source,
     })?;
-    let mut summary = render::render_site(&site, opts, &staging, &ProgressBar::hidden())?;
+    let (mut summary, _) = render_recorded(&site, opts, &staging, &ProgressBar::hidden())?;
     summary.elapsed = start.elapsed();
     Ok((staging.keep(), summary))
 }
 
-/// Loads and renders everything without writing (`gongshi check`).
-pub fn check(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+/// Loads and renders everything without writing (`gongshi check`). Against
+/// `previous` (a built site with a manifest; by default the output folder when it
+/// holds one), every URL and anchor it published must still resolve.
+pub fn check(opts: &BuildOptions, previous: Option<&Path>) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
     let site = load(opts)?;
-    let mut summary = render::render_site(&site, opts, &NullSink::default(), &ProgressBar::hidden())?;
+    let (mut summary, manifest) = render_recorded(&site, opts, &NullSink::default(), &ProgressBar::hidden())?;
+    let previous = match previous {
+        Some(dir) => Some(Manifest::read(dir).map_err(|e| {
+            Diagnostic::error(
+                dir.join(MANIFEST_FILE),
+                format!("cannot read the previous site's manifest: {e}"),
+            )
+            .with_help("pass a folder built by gongshi (it holds manifest.json)")
+        })?),
+        None => Manifest::read(&opts.output_dir).ok(),
+    };
+    if let Some(previous) = previous {
+        let lost = permanence::lost(&previous, &manifest);
+        if !lost.is_empty() {
+            return Err(BuildError::Invalid(Diagnostics(permanence::diagnostics(
+                &lost,
+                Severity::Error,
+            ))));
+        }
+    }
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+/// Renders through a [`Recorder`] and writes `manifest.json` last: every file but the
+/// manifest, with digests, and every page's anchors.
+fn render_recorded(
+    site: &LoadedSite,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    progress: &ProgressBar,
+) -> Result<(BuildSummary, Manifest), BuildError> {
+    let recorder = Recorder::new(sink);
+    let mut summary = render::render_site(site, opts, &recorder, progress)?;
+    let aliases = site
+        .tree
+        .documents
+        .iter()
+        .flat_map(|d| {
+            d.aliases.iter().filter_map(move |a| {
+                let out = crate::derive::aliases::alias_output_path(a).ok()?;
+                Some(AliasEntry {
+                    url: url_of(&out),
+                    target: d.url_path.clone(),
+                })
+            })
+        })
+        .collect();
+    let manifest = recorder.manifest(&site.config.base_url, aliases);
+    sink.write(MANIFEST_FILE, &manifest.to_json())
+        .map_err(|source| BuildError::Io {
+            path: PathBuf::from(MANIFEST_FILE),
+            source,
+        })?;
+    summary.files = manifest.files.len() + 1;
+    Ok((summary, manifest))
 }

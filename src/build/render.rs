@@ -17,7 +17,7 @@ use crate::markdown::text::TextSection;
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::output::assets::hash_assets;
 use crate::output::{Sink, minify};
-use crate::theme::context::{PageCtx, SectionCtx, SiteCtx};
+use crate::theme::context::{PageCtx, SectionCtx, SiteCtx, VersionCtx};
 
 /// What the derived steps (comparisons, search, proof-reading) need from each rendered
 /// document, kept after its page is written; indexed like `ContentTree::documents`.
@@ -82,6 +82,12 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
             }
         }
     }
+    for v in &tree.versions {
+        planned.push(Planned {
+            out: page_out(&v.doc.url_path),
+            from: v.doc.file.display().to_string(),
+        });
+    }
     for (_, rel) in &tree.assets {
         planned.push(Planned {
             out: rel.clone(),
@@ -94,6 +100,11 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
         "atom.xml",
         "robots.txt",
         "sitemap/index.html",
+        "data/index.html",
+        "data/metrics.json",
+        "data/metrics.csv",
+        "data/documents.json",
+        "manifest.json",
     ] {
         planned.push(Planned {
             out: fixed.into(),
@@ -186,9 +197,20 @@ pub(super) fn render_site(
         .map(|i| {
             let doc = &tree.documents[i];
             let rendered = render_body(&doc.body, Some(doc.kind), &base_path);
+            if let Some(c) = rendered.id_conflicts.first() {
+                return Err(Diagnostic::error(
+                    &doc.file,
+                    format!("the heading id `{}` is used twice on this page", c.id),
+                )
+                .at_line(&doc.source, doc.body_line + c.line - 1)
+                .with_help(
+                    "give each heading its own {#id}; ids the theme uses (metrics, toc, cite, main…) are taken",
+                ));
+            }
             let (prev, next) = listings::neighbours(tree, i, &site_ctx);
             let history = listings::history(tree, i, &site_ctx);
-            let page = PageCtx::new(doc, &rendered, &site_ctx, prev, next, history);
+            let mut page = PageCtx::new(doc, &rendered, &site_ctx, prev, next, history);
+            crate::compare::link_page(&mut page, tree, i, &site_ctx);
             let section = tree
                 .section(&doc.section)
                 .map(|s| SectionCtx::new(s, &Rendered::default(), tree, &site_ctx));
@@ -248,6 +270,9 @@ pub(super) fn render_site(
         return Err(BuildError::Invalid(diags));
     }
 
+    // Comparisons between versions, from the documents' text.
+    let compared = crate::compare::write_all(site, &texts, &site_ctx, &base, sink).map_err(BuildError::Invalid)?;
+
     // Fixed pages.
     let ctx404 = page_context(&base, &format!("{base_path}404.html"));
     write(
@@ -262,6 +287,8 @@ pub(super) fn render_site(
         &minify::html(&site.theme.render("sitemap.html", &ctx_map, None)?),
     )?;
 
+    render_versions(tree, &site_ctx, &base, site, sink)?;
+
     // Redirects for aliases.
     let redirect_js = assets.get("redirect.js").cloned().unwrap_or_default();
     let mut alias_count = 0;
@@ -273,6 +300,23 @@ pub(super) fn render_site(
             alias_count += 1;
         }
     }
+
+    // Open data and the page that explains it.
+    let rows = crate::record::opendata::metric_rows(tree, &site_ctx);
+    write("data/metrics.json", &crate::record::opendata::metrics_json(&rows))?;
+    write("data/metrics.csv", &crate::record::opendata::metrics_csv(&rows, tree))?;
+    write(
+        "data/documents.json",
+        &crate::record::opendata::documents_json(tree, &site_ctx),
+    )?;
+    let mut ctx_data = page_context(&base, &format!("{base_path}data/"));
+    ctx_data.insert("rows", &rows);
+    ctx_data.insert("columns", &crate::record::opendata::CSV_COLUMNS);
+    ctx_data.insert("document_count", &tree.documents.len());
+    write(
+        "data/index.html",
+        &minify::html(&site.theme.render("data.html", &ctx_data, None)?),
+    )?;
 
     // Feeds and site maps.
     let mut entries: Vec<feeds::SitemapEntry> = tree
@@ -287,10 +331,16 @@ pub(super) fn render_site(
         loc: format!("{}{}", site_ctx.base_url, d.url_path),
         lastmod: d.date_string(),
     }));
-    entries.push(feeds::SitemapEntry {
-        loc: format!("{}sitemap/", site_ctx.base_url),
+    for fixed in ["sitemap/", "data/"] {
+        entries.push(feeds::SitemapEntry {
+            loc: format!("{}{fixed}", site_ctx.base_url),
+            lastmod: None,
+        });
+    }
+    entries.extend(compared.urls.iter().map(|u| feeds::SitemapEntry {
+        loc: format!("{}{u}", site_ctx.base_url),
         lastmod: None,
-    });
+    }));
     entries.sort_by(|a, b| a.loc.cmp(&b.loc));
     write("sitemap.xml", feeds::sitemap_xml(&entries).as_bytes())?;
     let publisher = site.config.publisher.as_ref().map(|p| p.name.as_str());
@@ -300,13 +350,17 @@ pub(super) fn render_site(
     )?;
     write("robots.txt", feeds::robots_txt(&site_ctx.base_url).as_bytes())?;
 
-    let pages = tree.documents.len() + tree.sections.len();
+    let pages = tree.documents.len() + tree.sections.len() + compared.pages;
     progress.finish_and_clear();
     Ok(BuildSummary {
         pages,
         files: pages + hashed.len() + copied + alias_count + 5,
         elapsed: Duration::ZERO,
-        warnings: Diagnostics::default(),
+        warnings: {
+            let mut w = Diagnostics(compared.warnings);
+            w.sort();
+            w
+        },
     })
 }
 
@@ -346,4 +400,41 @@ fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<
         n += 1;
     }
     Ok(n)
+}
+
+/// Superseded texts of corrected documents, each at its versioned URL with a notice
+/// pointing to the current text.
+fn render_versions(
+    tree: &ContentTree,
+    site_ctx: &SiteCtx,
+    base: &Context,
+    site: &LoadedSite,
+    sink: &dyn Sink,
+) -> Result<(), BuildError> {
+    for v in &tree.versions {
+        let current = &tree.documents[v.current];
+        let rendered = render_body(&v.doc.body, Some(v.doc.kind), &site_ctx.base_path);
+        let mut page = PageCtx::new(&v.doc, &rendered, site_ctx, None, None, Vec::new());
+        let correction = &current.revisions[v.number as usize - 1];
+        page.version = Some(VersionCtx {
+            number: v.number,
+            current_url: format!("{}{}", site_ctx.base_path, current.url_path),
+            current_title: current.title.clone(),
+            superseded_on: crate::content::dates::format_date(correction.date),
+            note: correction.note.clone(),
+        });
+        let section = tree
+            .section(&v.doc.section)
+            .map(|s| SectionCtx::new(s, &Rendered::default(), tree, site_ctx));
+        let mut ctx = page_context(base, &page.doc.url);
+        ctx.insert("page", &page);
+        ctx.insert("section", &section);
+        let html = site.theme.render(v.doc.kind.template(), &ctx, Some(&v.doc.file))?;
+        sink.write(&page_out(&v.doc.url_path), &minify::html(&html))
+            .map_err(|source| BuildError::Io {
+                path: v.doc.file.clone(),
+                source,
+            })?;
+    }
+    Ok(())
 }

@@ -1,7 +1,9 @@
 //! Argument parsing (clap) and the commands' output.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -52,6 +54,16 @@ enum Command {
         /// Include documents marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// A previously built site: fail if a URL or anchor it published would
+        /// disappear. Default: the output folder, when it holds a manifest.
+        #[arg(long, value_name = "DIR")]
+        previous: Option<PathBuf>,
+    },
+    /// Check a deployed copy of the site against its manifest.json: name every file
+    /// that differs, is missing or is extra; exit 1 if any.
+    Verify {
+        /// The folder to check (a copy of the built site).
+        dir: PathBuf,
     },
     /// Scaffold new content.
     New {
@@ -88,11 +100,12 @@ pub fn run() -> ExitCode {
             opts.drafts = drafts;
             run_build(&opts)
         }
-        Command::Check { drafts } => {
+        Command::Check { drafts, previous } => {
             let mut opts = BuildOptions::new(&cli.root);
             opts.drafts = drafts;
-            run_check(&opts)
+            run_check(&opts, previous.as_deref())
         }
+        Command::Verify { dir } => run_verify(&dir),
         Command::Serve {
             interface,
             port,
@@ -174,8 +187,38 @@ fn run_build(opts: &BuildOptions) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn run_check(opts: &BuildOptions) -> anyhow::Result<ExitCode> {
-    match build::check(opts) {
+fn run_verify(dir: &Path) -> anyhow::Result<ExitCode> {
+    let report = gongshi::record::verify::verify(dir).with_context(|| {
+        format!(
+            "cannot verify {}: is it a site built by gongshi (with manifest.json)?",
+            dir.display()
+        )
+    })?;
+    for f in &report.changed {
+        println!("changed: {f}");
+    }
+    for f in &report.missing {
+        println!("missing: {f}");
+    }
+    for f in &report.extra {
+        println!("extra:   {f}");
+    }
+    if report.is_intact() {
+        println!("ok: {} files match the manifest", report.checked);
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "{} changed, {} missing, {} extra",
+            report.changed.len(),
+            report.missing.len(),
+            report.extra.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn run_check(opts: &BuildOptions, previous: Option<&Path>) -> anyhow::Result<ExitCode> {
+    match build::check(opts, previous) {
         Ok(s) => {
             eprint!("{}", s.warnings);
             println!(

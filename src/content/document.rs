@@ -12,7 +12,7 @@ use super::kind::Kind;
 use super::metrics::{Metric, parse_metrics};
 use crate::config::Publisher;
 use crate::diagnostics::{Diagnostic, closest};
-use crate::yaml::{key_line, nested_key_line};
+use crate::yaml::{key_line, path_line};
 
 /// Front matter as written. Every key a document may have is here, so that a typo is
 /// an error with a suggestion rather than a silently ignored value.
@@ -34,6 +34,23 @@ struct RawFrontMatter {
     #[serde(default)]
     extra: BTreeMap<String, Value>,
     metrics: Option<Value>,
+    #[serde(default)]
+    revisions: Vec<RawRevision>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRevision {
+    date: Value,
+    note: String,
+}
+
+/// A correction made after publication (`revisions: [{date, note}]`). Revision N
+/// replaced the text kept as version N (`2018.vN.md`, published at `/reports/2018/vN/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub date: time::Date,
+    pub note: String,
 }
 
 /// A document ready to render: what the file says, checked against its kind.
@@ -65,6 +82,8 @@ pub struct Document {
     pub body_line: usize,
     /// SHA-256 of the source file's bytes, hex.
     pub digest: String,
+    /// Corrections since first publication, oldest first.
+    pub revisions: Vec<Revision>,
 }
 
 impl Document {
@@ -239,14 +258,14 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
             ));
         }
         Some(v) => parse_metrics(v, raw.draft).map_err(|e| {
-            let line = match &e.field {
-                Some(f) if !e.key.is_empty() => nested_key_line(yaml, "metrics", &e.key).and_then(|kl| {
-                    nested_key_line(&yaml.lines().skip(kl - 1).collect::<Vec<_>>().join("\n"), &e.key, f)
-                        .map(|fl| kl + fl - 1)
-                }),
-                _ if !e.key.is_empty() => nested_key_line(yaml, "metrics", &e.key),
-                _ => key_line(yaml, "metrics"),
-            };
+            let mut path = vec!["metrics"];
+            if !e.key.is_empty() {
+                path.push(&e.key);
+            }
+            if let Some(f) = &e.field {
+                path.push(f);
+            }
+            let line = path_line(yaml, &path);
             Diagnostic::error(file, e.message)
                 .at_line(text, line.map_or(1, |l| l + split.yaml_line - 1))
                 .with_help(e.help)
@@ -257,7 +276,25 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
         return Err(at("year", "`year` is only for reports".into(), "remove it"));
     }
 
+    let mut revisions = Vec::with_capacity(raw.revisions.len());
+    for r in &raw.revisions {
+        let date = parse_date(&scalar(&r.date))
+            .map_err(|m| at("revisions", m, "write each correction as {date: YYYY-MM-DD, note: …}"))?;
+        revisions.push(Revision {
+            date,
+            note: r.note.trim().to_string(),
+        });
+    }
+    if revisions.windows(2).any(|w| w[0].date > w[1].date) {
+        return Err(at(
+            "revisions",
+            "`revisions` must be listed oldest first".into(),
+            "order the corrections by date",
+        ));
+    }
+
     Ok(Document {
+        revisions,
         file: file.to_path_buf(),
         source: text.to_string(),
         section: section.to_string(),

@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 
 use super::document::{DocumentInput, SectionFrontMatter, parse_document, parse_section_front_matter};
 use super::front_matter::{decode_utf8, normalise_newlines, split};
+use super::versions::{DocVersion, attach, split_version};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::yaml::key_line;
@@ -46,6 +47,8 @@ pub struct ContentTree {
     pub documents: Vec<Document>,
     /// Other files: (absolute source, path relative to `content/`).
     pub assets: Vec<(PathBuf, String)>,
+    /// Superseded texts of corrected documents.
+    pub versions: Vec<DocVersion>,
 }
 
 impl ContentTree {
@@ -242,21 +245,26 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
     }
 
     // 4. Documents, validated in parallel.
-    let parsed: Vec<Result<Document, Diagnostic>> = pages
+    let parsed: Vec<Result<(Option<(String, u32)>, Document), Diagnostic>> = pages
         .par_iter()
         .map(|(rel, ft)| {
             let (section, stem) = match rel.rsplit_once('/') {
                 Some((dir, file)) => (dir.to_string(), file.trim_end_matches(".md").to_string()),
                 None => (String::new(), rel.trim_end_matches(".md").to_string()),
             };
-            let url_path = if section.is_empty() {
-                format!("{stem}/")
+            let dir = if section.is_empty() {
+                String::new()
             } else {
-                format!("{section}/{stem}/")
+                format!("{section}/")
+            };
+            let version = split_version(&stem);
+            let url_path = match version {
+                Some((base, n)) => format!("{dir}{base}/v{n}/"),
+                None => format!("{dir}{stem}/"),
             };
             let s = split(&ft.rel, &ft.text)?;
             let section_kind = sections.get(&section).and_then(|s| s.kind);
-            parse_document(DocumentInput {
+            let doc = parse_document(DocumentInput {
                 file: &ft.rel,
                 text: &ft.text,
                 split: s,
@@ -264,18 +272,22 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
                 url_path,
                 section_kind,
                 digest: ft.digest.clone(),
-            })
+            })?;
+            Ok((version.map(|(base, n)| (format!("{dir}{base}/"), n)), doc))
         })
         .collect();
     let mut documents = Vec::new();
+    let mut versions = Vec::new();
     for r in parsed {
         match r {
-            Ok(d) if d.draft && !include_drafts => {}
-            Ok(d) => documents.push(d),
+            Ok((_, d)) if d.draft && !include_drafts => {}
+            Ok((None, d)) => documents.push(d),
+            Ok((Some((base, n)), d)) => versions.push((base, n, d)),
             Err(d) => diags.push(d),
         }
     }
     documents.sort_by(|a, b| a.url_path.cmp(&b.url_path));
+    let versions = attach(&documents, versions, &mut diags);
 
     check_unique_years(&documents, &mut diags);
     check_url_collisions(&documents, &sections, &mut diags);
@@ -314,6 +326,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
         sections,
         documents,
         assets,
+        versions,
     })
 }
 

@@ -39,6 +39,15 @@ impl Metric {
     }
 }
 
+/// The change from `previous` to `current` in percent, rounded to one decimal; none
+/// when the previous figure is zero.
+pub fn change_pct(previous: f64, current: f64) -> Option<f64> {
+    if previous == 0.0 {
+        return None;
+    }
+    Some(((current - previous) / previous * 1000.0).round() / 10.0)
+}
+
 /// A signed percentage: `+8.8%`, `-3%`, `0%`.
 pub fn format_change_pct(p: f64) -> String {
     let sign = if p > 0.0 { "+" } else { "" };
@@ -274,6 +283,13 @@ mod tests {
     fn unknown_metric_field_suggests() {
         let e = parse("staff: {value: 1, unti: 名}").unwrap_err();
         assert!(e.help.contains("`unit`"), "{}", e.help);
+    }
+
+    #[test]
+    fn computes_change() {
+        assert_eq!(change_pct(104000.0, 119000.0), Some(14.4));
+        assert_eq!(change_pct(200.0, 150.0), Some(-25.0));
+        assert_eq!(change_pct(0.0, 3.0), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod front_matter;
 pub mod kind;
 mod load;
 pub mod metrics;
+pub mod versions;
 
 pub use document::Document;
 pub use kind::Kind;

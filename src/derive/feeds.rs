@@ -1,6 +1,7 @@
 //! sitemap.xml, atom.xml and robots.txt, written directly: they are data formats with
 //! fixed shapes, and escaping is simpler to get right here than in templates.
 
+use crate::content::dates::format_date;
 use crate::content::{ContentTree, Document, Kind};
 use crate::markdown::highlight::escape;
 
@@ -49,17 +50,55 @@ fn entry_date(d: &Document) -> String {
     format!("{:04}-12-31T00:00:00+08:00", d.sort_year().unwrap_or(1970))
 }
 
+/// The last correction's date, else the entry date.
+fn updated_date(d: &Document) -> String {
+    match d.revisions.last() {
+        Some(r) => format!("{}T00:00:00+08:00", format_date(r.date)),
+        None => entry_date(d),
+    }
+}
+
 /// Reports and statements, newest first.
 pub fn atom_xml(tree: &ContentTree, title: &str, base_url: &str, publisher: Option<&str>) -> String {
-    let mut docs: Vec<&Document> = tree.documents.iter().filter(|d| d.kind != Kind::Page).collect();
-    docs.sort_by(|a, b| {
-        entry_date(b)
-            .cmp(&entry_date(a))
-            .then_with(|| a.url_path.cmp(&b.url_path))
-    });
-    let updated = docs
+    // (updated, url, xml): each document, and each correction as an update of its own
+    // so that feed readers notice it.
+    let mut entries: Vec<(String, String, String)> = Vec::new();
+    for d in tree.documents.iter().filter(|d| d.kind != Kind::Page) {
+        let url = format!("{base_url}{}", d.url_path);
+        let mut e = String::from("  <entry>\n");
+        e.push_str(&format!("    <title>{}</title>\n", escape(&d.title)));
+        e.push_str(&format!("    <link href=\"{0}\"/>\n    <id>{0}</id>\n", escape(&url)));
+        e.push_str(&format!("    <published>{}</published>\n", entry_date(d)));
+        e.push_str(&format!("    <updated>{}</updated>\n", updated_date(d)));
+        e.push_str(&format!(
+            "    <category term=\"{}\" label=\"{}\"/>\n",
+            d.kind.name(),
+            d.kind.label()
+        ));
+        if let Some(p) = &d.publisher {
+            e.push_str(&format!("    <author><name>{}</name></author>\n", escape(&p.name)));
+        }
+        if let Some(s) = &d.summary {
+            e.push_str(&format!("    <summary>{}</summary>\n", escape(s)));
+        }
+        e.push_str("  </entry>\n");
+        entries.push((updated_date(d), url.clone(), e));
+        for (i, r) in d.revisions.iter().enumerate() {
+            let date = format!("{}T00:00:00+08:00", format_date(r.date));
+            let mut e = String::from("  <entry>\n");
+            e.push_str(&format!("    <title>更正：{}</title>\n", escape(&d.title)));
+            e.push_str(&format!("    <link href=\"{}#revisions\"/>\n", escape(&url)));
+            e.push_str(&format!("    <id>{}#revision-{}</id>\n", escape(&url), i + 1));
+            e.push_str(&format!("    <updated>{date}</updated>\n"));
+            e.push_str(&format!("    <summary>{}</summary>\n", escape(&r.note)));
+            e.push_str("  </entry>\n");
+            entries.push((date, format!("{url}#revision-{}", i + 1), e));
+        }
+    }
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let updated = entries
         .first()
-        .map(|d| entry_date(d))
+        .map(|e| e.0.clone())
         .unwrap_or_else(|| "1970-01-01T00:00:00+08:00".into());
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n",
@@ -78,28 +117,8 @@ pub fn atom_xml(tree: &ContentTree, title: &str, base_url: &str, publisher: Opti
         escape(publisher.unwrap_or(title))
     ));
     out.push_str("  <generator>gongshi</generator>\n");
-    for d in docs {
-        let url = format!("{base_url}{}", d.url_path);
-        out.push_str("  <entry>\n");
-        out.push_str(&format!("    <title>{}</title>\n", escape(&d.title)));
-        out.push_str(&format!(
-            "    <link href=\"{}\"/>\n    <id>{}</id>\n",
-            escape(&url),
-            escape(&url)
-        ));
-        out.push_str(&format!("    <updated>{}</updated>\n", entry_date(d)));
-        out.push_str(&format!(
-            "    <category term=\"{}\" label=\"{}\"/>\n",
-            d.kind.name(),
-            d.kind.label()
-        ));
-        if let Some(p) = &d.publisher {
-            out.push_str(&format!("    <author><name>{}</name></author>\n", escape(&p.name)));
-        }
-        if let Some(s) = &d.summary {
-            out.push_str(&format!("    <summary>{}</summary>\n", escape(s)));
-        }
-        out.push_str("  </entry>\n");
+    for (_, _, e) in entries {
+        out.push_str(&e);
     }
     out.push_str("</feed>\n");
     out

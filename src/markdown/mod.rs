@@ -58,6 +58,16 @@ pub struct Rendered {
     pub items: Vec<Item>,
     /// The plain text, by section: what comparisons, search and proof-reading read.
     pub sections: Vec<text::TextSection>,
+    /// Explicit heading ids used twice, or taken by the theme: errors for the caller.
+    pub id_conflicts: Vec<IdConflict>,
+}
+
+/// An explicit `{#id}` that is already in use on the page.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IdConflict {
+    pub id: String,
+    /// 1-based line within the Markdown body.
+    pub line: usize,
 }
 
 /// How to render a body.
@@ -190,11 +200,18 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     let mut headings = Vec::new();
     let mut anchors = Vec::new();
 
-    // Explicit ids are reserved first, so a generated id never takes one.
+    // Explicit ids are reserved first, so a generated id never takes one. Two headings
+    // with one explicit id (or one the theme uses) would make a link ambiguous.
+    let mut id_conflicts = Vec::new();
     for node in root.descendants() {
         if matches!(node.data().value, NodeValue::Heading(_)) {
             if let Some(id) = explicit_id(node) {
-                ids.take_exact(&id);
+                if !ids.take_exact(&id) {
+                    id_conflicts.push(IdConflict {
+                        id,
+                        line: node.data().sourcepos.start.line,
+                    });
+                }
             }
         }
     }
@@ -253,6 +270,12 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     let mut html = String::new();
     CitableHtml::format_document_with_plugins(root, &options, &mut html, &plugins)
         .expect("writing to a String cannot fail");
+    // comrak labels footnote back-links in English only; the portal is Chinese.
+    let html = if html.contains("aria-label=\"Back to reference ") {
+        html.replace("aria-label=\"Back to reference ", "aria-label=\"返回正文引用处 ")
+    } else {
+        html
+    };
 
     let items = if opts.item_anchors {
         collect_items(root, &options, &plugins)
@@ -263,6 +286,7 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     let sections = text::sections(root);
     Rendered {
         sections,
+        id_conflicts,
         html,
         toc,
         headings,

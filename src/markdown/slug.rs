@@ -53,7 +53,10 @@ pub struct IdAllocator {
 }
 
 /// Ids the default theme uses for its own landmarks; content must not take them.
-pub const RESERVED_IDS: [&str; 10] = [
+pub const RESERVED_IDS: [&str; 13] = [
+    "revisions",
+    "revisions-title",
+    "cite-title",
     "main",
     "toc",
     "toc-title",

@@ -76,6 +76,7 @@ fn gfm_tables_footnotes_strikethrough() {
     assert!(r.html.contains("<table>"));
     assert!(r.html.contains("<del>删</del>"));
     assert!(r.html.contains("footnote"));
+    assert!(r.html.contains("aria-label=\"返回正文引用处 1\""), "{}", r.html);
 }
 
 #[test]

@@ -97,6 +97,51 @@ pub struct PageCtx {
     pub next: Option<DocRef>,
     /// Other versions of a statement, newest first (the page itself included).
     pub history: Vec<DocRef>,
+    /// Comparison pages (URLs with base path) of this document with the previous and
+    /// the next version, the section's comparison picker and (reports) its trends
+    /// page; set by `compare::link_page`.
+    pub compare_previous: Option<String>,
+    pub compare_next: Option<String>,
+    pub compare_index: Option<String>,
+    pub trends: Option<String>,
+    /// For each entry of `history`: its comparison with the version before it.
+    pub history_compare: Vec<Option<String>>,
+    /// The "引用本页" block of reports, statements and commitments.
+    pub cite: Option<CiteCtx>,
+    /// Corrections since publication, oldest first.
+    pub revisions: Vec<RevisionCtx>,
+    /// Set on the page of a superseded text (`/reports/2018/v1/`).
+    pub version: Option<VersionCtx>,
+}
+
+/// One correction, with the text it replaced.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionCtx {
+    pub number: usize,
+    pub date: String,
+    pub note: String,
+    /// The text before this correction (`/reports/2018/v1/`).
+    pub previous_url: String,
+    /// The comparison of that text with the one after the correction.
+    pub compare_url: Option<String>,
+}
+
+/// A superseded text: which version, and where the current text is.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionCtx {
+    pub number: u32,
+    pub current_url: String,
+    pub current_title: String,
+    /// The correction that replaced this text.
+    pub superseded_on: String,
+    pub note: String,
+}
+
+/// How to cite a page: its permanent URL and a QR code of it (inline SVG).
+#[derive(Debug, Clone, Serialize)]
+pub struct CiteCtx {
+    pub url: String,
+    pub qr_svg: Option<String>,
 }
 
 impl PageCtx {
@@ -121,6 +166,31 @@ impl PageCtx {
             previous,
             next,
             history,
+            compare_previous: None,
+            compare_next: None,
+            compare_index: None,
+            trends: None,
+            history_compare: Vec::new(),
+            cite: (doc.kind != Kind::Page).then(|| {
+                let url = format!("{}{}", site.base_url, doc.url_path);
+                CiteCtx {
+                    qr_svg: crate::record::cite::qr_svg(&url),
+                    url,
+                }
+            }),
+            revisions: doc
+                .revisions
+                .iter()
+                .enumerate()
+                .map(|(i, r)| RevisionCtx {
+                    number: i + 1,
+                    date: crate::content::dates::format_date(r.date),
+                    note: r.note.clone(),
+                    previous_url: format!("{}{}v{}/", site.base_path, doc.url_path, i + 1),
+                    compare_url: None,
+                })
+                .collect(),
+            version: None,
         }
     }
 }
@@ -158,10 +228,15 @@ pub struct SectionCtx {
     pub pages: Vec<DocRef>,
     pub subsections: Vec<SectionRef>,
     pub extra: BTreeMap<String, yaml_serde::Value>,
+    /// The section's comparison picker and trends page (URLs with base path), when
+    /// it has a series of two or more reports or statements.
+    pub compare: Option<String>,
+    pub trends: Option<String>,
 }
 
 impl SectionCtx {
     pub fn new(section: &Section, rendered: &Rendered, tree: &ContentTree, site: &SiteCtx) -> SectionCtx {
+        let (compare, trends) = crate::compare::section_links(section, tree, site);
         SectionCtx {
             title: section.title.clone(),
             url: format!("{}{}", site.base_path, section.url_path),
@@ -182,6 +257,8 @@ impl SectionCtx {
                 .map(|s| SectionRef::new(s, site))
                 .collect(),
             extra: section.extra.clone(),
+            compare,
+            trends,
         }
     }
 }

@@ -4,10 +4,20 @@
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../../themes/default/templates/404.html")),
     ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("cite.html", include_str!("../../themes/default/templates/cite.html")),
     (
         "commitment.html",
         include_str!("../../themes/default/templates/commitment.html"),
     ),
+    (
+        "compare.html",
+        include_str!("../../themes/default/templates/compare.html"),
+    ),
+    (
+        "compare_index.html",
+        include_str!("../../themes/default/templates/compare_index.html"),
+    ),
+    ("data.html", include_str!("../../themes/default/templates/data.html")),
     (
         "impartiality.html",
         include_str!("../../themes/default/templates/impartiality.html"),
@@ -19,6 +29,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/report.html"),
     ),
     (
+        "revisions.html",
+        include_str!("../../themes/default/templates/revisions.html"),
+    ),
+    (
         "section.html",
         include_str!("../../themes/default/templates/section.html"),
     ),
@@ -26,9 +40,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "sitemap.html",
         include_str!("../../themes/default/templates/sitemap.html"),
     ),
+    (
+        "trends.html",
+        include_str!("../../themes/default/templates/trends.html"),
+    ),
 ];
 
 pub const STATIC: &[(&str, &[u8])] = &[
+    ("compare.js", include_bytes!("../../themes/default/static/compare.js")),
     ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
     ("redirect.js", include_bytes!("../../themes/default/static/redirect.js")),
     ("style.css", include_bytes!("../../themes/default/static/style.css")),

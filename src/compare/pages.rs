@@ -1,0 +1,379 @@
+//! Writing the comparison pages: `/SECTION/compare/A-B/` for each pair,
+//! `/SECTION/compare/` (the picker) and `/SECTION/trends/` for reports.
+//!
+//! Pairs are compared in parallel and written as they finish; everything shown is
+//! built from sorted inputs, so the bytes do not depend on the thread count.
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use super::chart::{self, Point};
+use super::comparison::{self, PairLink};
+use super::format::{grouped, pct};
+use super::metrics;
+use super::series::{self, Series};
+use crate::build::{DocText, LoadedSite};
+use crate::content::{Document, Kind};
+use crate::derive::aliases::alias_output_path;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Sink, minify};
+use crate::theme::context::{DocRef, SiteCtx};
+
+/// What the comparison step produced.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Pages written.
+    pub pages: usize,
+    /// Their URL paths relative to the site root (`reports/compare/2017-2018/`),
+    /// sorted, for sitemap.xml.
+    pub urls: Vec<String>,
+    /// Stated changes the figures contradict.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The section a comparison page belongs to, for breadcrumbs.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionLink {
+    pub title: String,
+    pub url: String,
+    pub kind_label: &'static str,
+}
+
+/// One version in the picker.
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    pub key: String,
+    pub name: String,
+    pub doc: DocRef,
+}
+
+/// The picker's pairs that start at one version.
+#[derive(Debug, Clone, Serialize)]
+pub struct PickerGroup {
+    pub from: Version,
+    pub pairs: Vec<PairLink>,
+}
+
+/// `compare_index.html`'s `picker`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PickerCtx {
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+    pub kind_label: &'static str,
+    /// Oldest first.
+    pub versions: Vec<Version>,
+    pub groups: Vec<PickerGroup>,
+    /// Whether every pair exists (else only consecutive ones).
+    pub all_pairs: bool,
+    pub trends_url: Option<String>,
+}
+
+/// One year of a metric in the trends table.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendRow {
+    pub year: i32,
+    pub value: Option<String>,
+    /// Set when the value is implied by the next report's stated change.
+    pub derived: bool,
+    /// Change from the year before, computed, when both are reported.
+    pub change_pct: Option<String>,
+    /// The change the report states.
+    pub stated: Option<String>,
+    pub contradicts: bool,
+}
+
+/// One metric of the trends page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendMetric {
+    pub key: String,
+    pub id: String,
+    pub label: String,
+    pub unit: String,
+    pub chart: String,
+    pub rows: Vec<TrendRow>,
+}
+
+/// `trends.html`'s `trends`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendsCtx {
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+    /// `2017年至2018年`.
+    pub period: String,
+    pub reports: Vec<Version>,
+    pub metrics: Vec<TrendMetric>,
+    pub index_url: String,
+}
+
+fn version(s: &Series, k: usize, doc: &Document, site: &SiteCtx) -> Version {
+    Version {
+        key: s.keys[k].clone(),
+        name: match doc.year {
+            Some(y) if doc.kind == Kind::Report => format!("{y}年"),
+            _ => doc.effective.map_or_else(|| s.keys[k].clone(), |e| e.to_string()),
+        },
+        doc: DocRef::new(doc, site),
+    }
+}
+
+fn section_link(s: &Series, site: &SiteCtx) -> SectionLink {
+    SectionLink {
+        title: s.section.title.clone(),
+        url: format!("{}{}", site.base_path, s.section.url_path),
+        kind_label: s.kind.label(),
+    }
+}
+
+fn picker(s: &Series, site: &SiteCtx, docs: &[&Document], all_pairs: bool, pairs: &[(usize, usize)]) -> PickerCtx {
+    let versions: Vec<Version> = docs.iter().enumerate().map(|(k, d)| version(s, k, d, site)).collect();
+    let groups = (0..docs.len())
+        .filter_map(|i| {
+            let links: Vec<PairLink> = pairs
+                .iter()
+                .filter(|p| p.0 == i)
+                .map(|&(x, y)| PairLink {
+                    url: format!("{}{}", site.base_path, s.pair_path(x, y)),
+                    label: format!("{} → {}", versions[x].name, versions[y].name),
+                    a: s.keys[x].clone(),
+                    b: s.keys[y].clone(),
+                    consecutive: y == x + 1,
+                })
+                .collect();
+            (!links.is_empty()).then(|| PickerGroup {
+                from: versions[i].clone(),
+                pairs: links,
+            })
+        })
+        .collect();
+    PickerCtx {
+        title: format!("{}年度对比", s.kind.label()),
+        url: format!("{}{}", site.base_path, s.compare_path),
+        permalink: format!("{}{}", site.base_url, s.compare_path),
+        kind_label: s.kind.label(),
+        versions,
+        groups,
+        all_pairs,
+        trends_url: s.trends_path.as_ref().map(|t| format!("{}{t}", site.base_path)),
+    }
+}
+
+fn trends(s: &Series, site: &SiteCtx, docs: &[&Document], path: &str) -> TrendsCtx {
+    let keys = metrics::all_keys(docs);
+    let mut out = Vec::with_capacity(keys.len());
+    for (n, (key, label, unit)) in keys.into_iter().enumerate() {
+        let pts: Vec<Point> = metrics::points(docs, &key);
+        let id = format!("m{}", n + 1);
+        let mut rows = Vec::with_capacity(pts.len());
+        for (k, p) in pts.iter().enumerate() {
+            let doc = docs.iter().find(|d| d.year == Some(p.year));
+            let m = doc.and_then(|d| d.metrics.iter().find(|m| m.key == key));
+            let prev = k
+                .checked_sub(1)
+                .map(|q| &pts[q])
+                .filter(|q| q.year == p.year - 1 && !q.derived && !p.derived);
+            let change_pct = match (prev.and_then(|q| q.value), p.value) {
+                (Some(x), Some(y)) if x != 0.0 => Some(pct((y - x) / x * 100.0)),
+                _ => None,
+            };
+            let contradicts = match (m.and_then(|m| m.stated_change_pct), prev.and_then(|q| q.value), p.value) {
+                (Some(st), Some(x), Some(y)) if x != 0.0 => {
+                    ((y - x) / x * 100.0 - st).abs() > metrics::TOLERANCE_PP + 1e-9
+                }
+                _ => false,
+            };
+            rows.push(TrendRow {
+                year: p.year,
+                value: p.value.map(|v| {
+                    if p.derived {
+                        super::format::approx_cn(v)
+                    } else {
+                        grouped(v)
+                    }
+                }),
+                derived: p.derived,
+                change_pct,
+                stated: m.and_then(|m| m.stated_change_display.clone()),
+                contradicts,
+            });
+        }
+        let known: Vec<String> = rows
+            .iter()
+            .filter_map(|r| {
+                r.value
+                    .as_ref()
+                    .map(|v| format!("{}年 {v}{}", r.year, if r.derived { "（推算）" } else { "" }))
+            })
+            .collect();
+        let desc = format!(
+            "{label}（{}）：{}。无数据的年度不画点，推算值画为空心点、以虚线相连。",
+            if unit.is_empty() { "无单位" } else { &unit },
+            known.join("；")
+        );
+        let chart = chart::line_chart(&id, &format!("{label}历年变化"), &desc, &unit, &pts);
+        out.push(TrendMetric {
+            key,
+            id,
+            label,
+            unit,
+            chart,
+            rows,
+        });
+    }
+    TrendsCtx {
+        title: format!("{}主要数据趋势", s.section.title),
+        url: format!("{}{path}", site.base_path),
+        permalink: format!("{}{path}", site.base_url),
+        period: format!(
+            "{}年至{}年",
+            docs.first().and_then(|d| d.year).unwrap_or_default(),
+            docs.last().and_then(|d| d.year).unwrap_or_default()
+        ),
+        reports: docs.iter().enumerate().map(|(k, d)| version(s, k, d, site)).collect(),
+        metrics: out,
+        index_url: format!("{}{}", site.base_path, s.compare_path),
+    }
+}
+
+/// Output paths the content already claims (pages, aliases, copied files).
+fn taken(site: &LoadedSite) -> BTreeSet<String> {
+    let tree = &site.tree;
+    let mut set: BTreeSet<String> = tree
+        .sections
+        .values()
+        .map(|s| format!("{}index.html", s.url_path))
+        .collect();
+    for d in &tree.documents {
+        set.insert(format!("{}index.html", d.url_path));
+        set.extend(d.aliases.iter().filter_map(|a| alias_output_path(a).ok()));
+    }
+    set.extend(tree.assets.iter().map(|(_, rel)| rel.clone()));
+    set
+}
+
+/// One page to write: its path, template and variables.
+struct Job<'a> {
+    path: String,
+    series: &'a Series<'a>,
+    what: What,
+}
+
+enum What {
+    Pair(usize, usize),
+    Picker,
+    Trends,
+}
+
+/// Renders and writes every comparison page; `base` is the context every page gets.
+pub fn write_all(
+    site: &LoadedSite,
+    texts: &[DocText],
+    site_ctx: &SiteCtx,
+    base: &Context,
+    sink: &dyn Sink,
+) -> Result<Output, Diagnostics> {
+    let tree = &site.tree;
+    let all = series::all(tree);
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut warnings = Vec::new();
+    for s in &all {
+        if s.kind == Kind::Report {
+            let docs: Vec<&Document> = s.docs.iter().map(|&i| &tree.documents[i]).collect();
+            warnings.extend(metrics::warnings(&docs));
+        }
+        for (i, j) in s.pairs(&site_ctx.extra) {
+            jobs.push(Job {
+                path: s.pair_path(i, j),
+                series: s,
+                what: What::Pair(i, j),
+            });
+        }
+        jobs.push(Job {
+            path: s.compare_path.clone(),
+            series: s,
+            what: What::Picker,
+        });
+        if let Some(t) = &s.trends_path {
+            jobs.push(Job {
+                path: t.clone(),
+                series: s,
+                what: What::Trends,
+            });
+        }
+    }
+
+    let taken = taken(site);
+    let mut diags = Diagnostics::default();
+    for j in &jobs {
+        let out = format!("{}index.html", j.path);
+        if taken.contains(&out) {
+            diags.push(
+                Diagnostic::error(
+                    format!("content/{}", j.path.trim_end_matches('/')),
+                    format!(
+                        "the comparison page /{} would overwrite a page or file of the content",
+                        j.path
+                    ),
+                )
+                .with_help(format!(
+                    "rename the content at /{0}: gongshi writes {1} comparisons there",
+                    j.path,
+                    j.series.kind.label()
+                )),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    if jobs.iter().any(|j| matches!(j.what, What::Pair(..))) {
+        super::tokens::warm_up();
+    }
+
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let s = job.series;
+            let docs: Vec<&Document> = s.docs.iter().map(|&i| &tree.documents[i]).collect();
+            let mut ctx = base.clone();
+            ctx.insert("current_path", &format!("{}{}", site_ctx.base_path, job.path));
+            ctx.insert("section", &section_link(s, site_ctx));
+            let template = match job.what {
+                What::Pair(i, j) => {
+                    ctx.insert("compare", &comparison::build(s, i, j, tree, texts, site_ctx));
+                    "compare.html"
+                }
+                What::Picker => {
+                    let all_pairs = s.all_pairs(&site_ctx.extra);
+                    let pairs = s.pairs(&site_ctx.extra);
+                    ctx.insert("picker", &picker(s, site_ctx, &docs, all_pairs, &pairs));
+                    "compare_index.html"
+                }
+                What::Trends => {
+                    ctx.insert("trends", &trends(s, site_ctx, &docs, &job.path));
+                    "trends.html"
+                }
+            };
+            let file = docs.last().map(|d| d.file.clone());
+            let html = site.theme.render(template, &ctx, file.as_deref())?;
+            sink.write(&format!("{}index.html", job.path), &minify::html(&html))
+                .map_err(|e| Diagnostic::error(&job.path, format!("cannot write the comparison page: {e}")))
+        })
+        .collect();
+    diags.extend(results.into_iter().filter_map(Result::err));
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    let mut urls: Vec<String> = jobs.iter().map(|j| j.path.clone()).collect();
+    urls.sort();
+    Ok(Output {
+        pages: jobs.len(),
+        urls,
+        warnings,
+    })
+}

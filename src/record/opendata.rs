@@ -1,0 +1,160 @@
+//! Open data: `/data/metrics.json`, `/data/metrics.csv` (UTF-8 with BOM, so Excel opens
+//! it correctly) and `/data/documents.json`.
+
+use serde::Serialize;
+
+use crate::content::metrics::change_pct;
+use crate::content::{ContentTree, Document, Kind};
+use crate::theme::context::SiteCtx;
+
+/// One figure of one report, with its change from the previous report of the section
+/// that states the same figure.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MetricRow {
+    pub section: String,
+    pub year: i32,
+    pub key: String,
+    pub label: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    /// The change the report's text claims, in percent.
+    pub stated_change_pct: Option<f64>,
+    /// The change computed from the previous figure, in percent, one decimal.
+    pub computed_change_pct: Option<f64>,
+    pub previous_year: Option<i32>,
+    pub previous_value: Option<f64>,
+    pub url: String,
+}
+
+/// Every (section, year, metric) row, sorted by section, year, then the report's order.
+pub fn metric_rows(tree: &ContentTree, site: &SiteCtx) -> Vec<MetricRow> {
+    let mut reports: Vec<&Document> = tree.documents.iter().filter(|d| d.kind == Kind::Report).collect();
+    reports.sort_by(|a, b| a.section.cmp(&b.section).then(a.year.cmp(&b.year)));
+    let mut rows = Vec::new();
+    for (i, doc) in reports.iter().enumerate() {
+        let year = doc.year.expect("reports have a year");
+        for m in &doc.metrics {
+            let previous = reports[..i]
+                .iter()
+                .rev()
+                .filter(|p| p.section == doc.section)
+                .find_map(|p| {
+                    p.metrics
+                        .iter()
+                        .find(|pm| pm.key == m.key)
+                        .map(|pm| (p.year.expect("year"), pm.value))
+                });
+            rows.push(MetricRow {
+                section: doc.section.clone(),
+                year,
+                key: m.key.clone(),
+                label: m.label.clone(),
+                value: m.value,
+                unit: m.unit.clone(),
+                stated_change_pct: m.stated_change_pct,
+                computed_change_pct: previous.and_then(|(_, pv)| change_pct(pv, m.value)),
+                previous_year: previous.map(|p| p.0),
+                previous_value: previous.map(|p| p.1),
+                url: format!("{}{}#metrics", site.base_url, doc.url_path),
+            });
+        }
+    }
+    rows
+}
+
+pub fn metrics_json(rows: &[MetricRow]) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(rows).expect("rows serialise");
+    v.push(b'\n');
+    v
+}
+
+pub const CSV_COLUMNS: [&str; 12] = [
+    "section",
+    "year",
+    "key",
+    "label",
+    "value",
+    "unit",
+    "stated_change_pct",
+    "computed_change_pct",
+    "previous_year",
+    "previous_value",
+    "url",
+    "source",
+];
+
+fn num(v: Option<f64>) -> String {
+    v.map(crate::content::metrics::format_number).unwrap_or_default()
+}
+
+/// CSV with a UTF-8 BOM: Excel on Chinese Windows otherwise reads it as GBK.
+pub fn metrics_csv(rows: &[MetricRow], tree: &ContentTree) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(CSV_COLUMNS).expect("in memory");
+        for r in rows {
+            let source = tree
+                .documents
+                .iter()
+                .find(|d| d.kind == Kind::Report && d.section == r.section && d.year == Some(r.year))
+                .map(|d| d.file.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            w.write_record([
+                r.section.clone(),
+                r.year.to_string(),
+                r.key.clone(),
+                r.label.clone(),
+                num(Some(r.value)),
+                r.unit.clone().unwrap_or_default(),
+                num(r.stated_change_pct),
+                num(r.computed_change_pct),
+                r.previous_year.map(|y| y.to_string()).unwrap_or_default(),
+                num(r.previous_value),
+                r.url.clone(),
+                source,
+            ])
+            .expect("in memory");
+        }
+        w.flush().expect("in memory");
+    }
+    out
+}
+
+/// One published document, for `/data/documents.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentRow {
+    pub kind: Kind,
+    pub section: String,
+    pub year: Option<i32>,
+    pub effective: Option<String>,
+    pub date: Option<String>,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub url: String,
+    /// Path of the Markdown source and the SHA-256 of its bytes.
+    pub source: String,
+    pub source_sha256: String,
+}
+
+pub fn documents_json(tree: &ContentTree, site: &SiteCtx) -> Vec<u8> {
+    let rows: Vec<DocumentRow> = tree
+        .documents
+        .iter()
+        .map(|d| DocumentRow {
+            kind: d.kind,
+            section: d.section.clone(),
+            year: d.year,
+            effective: d.effective.map(|e| e.to_string()),
+            date: d.date_string(),
+            title: d.title.clone(),
+            publisher: d.publisher.as_ref().or(site.publisher.as_ref()).map(|p| p.name.clone()),
+            url: format!("{}{}", site.base_url, d.url_path),
+            source: d.file.to_string_lossy().replace('\\', "/"),
+            source_sha256: d.digest.clone(),
+        })
+        .collect();
+    let mut v = serde_json::to_vec_pretty(&rows).expect("rows serialise");
+    v.push(b'\n');
+    v
+}
