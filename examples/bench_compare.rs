@@ -155,6 +155,7 @@ fn main() {
         paragraph_anchors: true,
         item_anchors: true,
         base_path: "/".into(),
+        allow_html: false,
     };
     let t = Instant::now();
     let (ra, rb) = (render(&ma, &opts), render(&mb, &opts));

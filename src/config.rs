@@ -32,6 +32,10 @@ pub struct MarkdownConfig {
     /// Syntax highlighting theme used to generate the class-based stylesheet.
     #[serde(default = "default_highlight_theme")]
     pub highlight_theme: String,
+    /// Render raw HTML written in Markdown, sanitized (ammonia); by default it is shown
+    /// as text.
+    #[serde(default)]
+    pub allow_html: bool,
 }
 
 fn default_highlight_theme() -> String {
@@ -59,9 +63,21 @@ pub struct SiteConfig {
     pub csp_meta: bool,
     #[serde(default = "default_markdown")]
     pub markdown: MarkdownConfig,
+    /// The proof-reader (`lint: {allow: [numbering]}`): rules silenced site-wide.
+    #[serde(default)]
+    pub lint: LintConfig,
     /// Free-form values passed to templates as `site.extra`.
     #[serde(default)]
     pub extra: BTreeMap<String, yaml_serde::Value>,
+}
+
+/// `lint:` in config.yaml or in a document's front matter.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LintConfig {
+    /// Proof-reading rules not to run (ids from [`crate::lint::RULES`]).
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 fn default_language() -> String {
@@ -76,6 +92,7 @@ fn default_true() -> bool {
 fn default_markdown() -> MarkdownConfig {
     MarkdownConfig {
         highlight_theme: default_highlight_theme(),
+        allow_html: false,
     }
 }
 
@@ -91,6 +108,10 @@ impl SiteConfig {
         let text = crate::content::front_matter::decode_utf8(&shown, &bytes)?;
         let text = crate::content::front_matter::normalise_newlines(&text);
         let mut config: SiteConfig = crate::yaml::parse(&shown, &text, &text, 1)?;
+        if let Some((message, help)) = crate::lint::unknown_rule(&config.lint.allow) {
+            let line = crate::yaml::path_line(&text, &["lint", "allow"]).unwrap_or(1);
+            return Err(Diagnostic::error(&shown, message).at_line(&text, line).with_help(help));
+        }
         config.base_url = normalise_base_url(&config.base_url).map_err(|msg| {
             let line = crate::yaml::key_line(&text, "base_url").unwrap_or(1);
             Diagnostic::error(&shown, msg)

@@ -134,27 +134,51 @@ impl fmt::Display for Diagnostic {
         if let Some(src) = &self.source_line {
             let gutter = self.line.map(|l| l.to_string()).unwrap_or_default();
             let pad = " ".repeat(gutter.len());
+            let chars: Vec<char> = src.chars().collect();
+            let width = |cs: &[char]| cs.iter().map(|c| if is_wide(*c) { 2 } else { 1 }).sum::<usize>();
+            let col = self.column.map(|c| c.saturating_sub(1).min(chars.len()));
+            let snippet_len = match (&self.snippet, col) {
+                (Some(s), Some(c)) if chars[c..].iter().collect::<String>().starts_with(s.as_str()) => {
+                    s.chars().count()
+                }
+                _ => 1,
+            };
+            // A Chinese paragraph is one long source line: show the part around the
+            // column, not hundreds of characters.
+            let (from, to) = match col {
+                Some(c) if width(&chars) > 100 => {
+                    let mut from = c;
+                    while from > 0 && width(&chars[from - 1..c]) <= 40 {
+                        from -= 1;
+                    }
+                    let mut to = (c + snippet_len).min(chars.len());
+                    while to < chars.len() && width(&chars[c + snippet_len.min(chars.len() - c)..to + 1]) <= 40 {
+                        to += 1;
+                    }
+                    (from, to)
+                }
+                _ => (0, chars.len()),
+            };
+            let (open, close) = (
+                if from > 0 { "..." } else { "" },
+                if to < chars.len() { "..." } else { "" },
+            );
+            let shown: String = chars[from..to].iter().collect();
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{gutter} | {src}")?;
-            if let Some(col) = self.column {
+            writeln!(f, "{gutter} | {open}{shown}{close}")?;
+            if let Some(c) = col {
                 // Chinese characters take two columns in a terminal: an ideographic
                 // space keeps the caret under them.
-                let indent: String = src
-                    .chars()
-                    .take(col.saturating_sub(1))
-                    .map(|c| match c {
+                let indent: String = chars[from..c]
+                    .iter()
+                    .map(|&ch| match ch {
                         '\t' => '\t',
-                        c if is_wide(c) => '\u{3000}',
+                        ch if is_wide(ch) => '\u{3000}',
                         _ => ' ',
                     })
                     .collect();
-                let under: usize = match &self.snippet {
-                    Some(s) if src.chars().skip(col.saturating_sub(1)).collect::<String>().starts_with(s.as_str()) => {
-                        s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum::<usize>().max(1)
-                    }
-                    _ => 1,
-                };
-                writeln!(f, "{pad} | {indent}{}", "^".repeat(under))?;
+                let under = width(&chars[c..(c + snippet_len).min(chars.len())]).max(1);
+                writeln!(f, "{pad} | {}{indent}{}", " ".repeat(open.len()), "^".repeat(under))?;
             }
         }
         if let Some(help) = &self.help {
@@ -281,8 +305,14 @@ mod tests {
             .with_rule("repetition")
             .with_snippet("工作的工作");
         let text = d.to_string();
-        assert!(text.starts_with("warning: a.md:1:6: `工作的工作` repeats `工作` [repetition]\n"), "{text}");
-        assert!(text.contains("  | \u{3000}\u{3000}\u{3000}\u{3000}\u{3000}^^^^^^^^^^\n"), "{text}");
+        assert!(
+            text.starts_with("warning: a.md:1:6: `工作的工作` repeats `工作` [repetition]\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  | \u{3000}\u{3000}\u{3000}\u{3000}\u{3000}^^^^^^^^^^\n"),
+            "{text}"
+        );
         let json: serde_json::Value = serde_json::from_str(&Diagnostics(vec![d]).to_json()).unwrap();
         assert_eq!(json["warnings"], 1);
         assert_eq!(json["diagnostics"][0]["rule"], "repetition");

@@ -4,7 +4,8 @@
 //! The modules follow the pipeline:
 //! [`content`] (load) -> [`markdown`] (render Markdown) -> [`derive`] (listings, feeds,
 //! redirects) -> [`theme`] (render templates) -> [`output`] (write), sequenced by
-//! [`build`]. [`serve`] and [`scaffold`] are the other commands' engines.
+//! [`build`]. [`serve`] and [`scaffold`] are the other commands' engines. [`lint`]
+//! proof-reads the documents' text; its findings are warnings of `build` and `check`.
 
 pub mod build;
 pub mod compare;
@@ -12,10 +13,12 @@ pub mod config;
 pub mod content;
 pub mod derive;
 pub mod diagnostics;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod record;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod yaml;

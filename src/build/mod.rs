@@ -117,6 +117,7 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
     };
     let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
     let (mut summary, manifest) = render_recorded(&site, opts, &staging, progress)?;
+    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings);
     // What the previous build published must stay reachable: warn here, fail in `check`.
     if let Ok(previous) = Manifest::read(&opts.output_dir) {
         let lost = permanence::lost(&previous, &manifest);
@@ -138,6 +139,7 @@ pub fn build_to_new_dir(opts: &BuildOptions) -> Result<(PathBuf, BuildSummary), 
         source,
     })?;
     let (mut summary, _) = render_recorded(&site, opts, &staging, &ProgressBar::hidden())?;
+    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings);
     summary.elapsed = start.elapsed();
     Ok((staging.keep(), summary))
 }
@@ -149,6 +151,7 @@ pub fn check(opts: &BuildOptions, previous: Option<&Path>) -> Result<BuildSummar
     let start = Instant::now();
     let site = load(opts)?;
     let (mut summary, manifest) = render_recorded(&site, opts, &NullSink::default(), &ProgressBar::hidden())?;
+    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings);
     let previous = match previous {
         Some(dir) => Some(Manifest::read(dir).map_err(|e| {
             Diagnostic::error(

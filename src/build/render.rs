@@ -87,6 +87,10 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
             out: page_out(&v.doc.url_path),
             from: v.doc.file.display().to_string(),
         });
+        planned.push(Planned {
+            out: format!("{}revisions/{}/index.html", tree.documents[v.current].url_path, v.number),
+            from: v.doc.file.display().to_string(),
+        });
     }
     for (_, rel) in &tree.assets {
         planned.push(Planned {
@@ -100,6 +104,7 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
         "atom.xml",
         "robots.txt",
         "sitemap/index.html",
+        "search/index.html",
         "data/index.html",
         "data/metrics.json",
         "data/metrics.csv",
@@ -148,7 +153,7 @@ fn page_context(base: &Context, current_path: &str) -> Context {
     ctx
 }
 
-fn render_body(markdown: &str, kind: Option<Kind>, base_path: &str) -> Rendered {
+fn render_body(markdown: &str, kind: Option<Kind>, base_path: &str, allow_html: bool) -> Rendered {
     let document = matches!(kind, Some(Kind::Report | Kind::Impartiality | Kind::Commitment));
     markdown::render(
         markdown,
@@ -156,6 +161,7 @@ fn render_body(markdown: &str, kind: Option<Kind>, base_path: &str) -> Rendered 
             paragraph_anchors: document,
             item_anchors: document,
             base_path: base_path.to_string(),
+            allow_html,
         },
     )
 }
@@ -196,7 +202,7 @@ pub(super) fn render_site(
         .into_par_iter()
         .map(|i| {
             let doc = &tree.documents[i];
-            let rendered = render_body(&doc.body, Some(doc.kind), &base_path);
+            let rendered = render_body(&doc.body, Some(doc.kind), &base_path, site.config.markdown.allow_html);
             if let Some(c) = rendered.id_conflicts.first() {
                 return Err(Diagnostic::error(
                     &doc.file,
@@ -234,7 +240,7 @@ pub(super) fn render_site(
     let section_results: Vec<Result<(), Diagnostic>> = sections
         .par_iter()
         .map(|s| {
-            let rendered = render_body(&s.body, None, &base_path);
+            let rendered = render_body(&s.body, None, &base_path, site.config.markdown.allow_html);
             let section = SectionCtx::new(s, &rendered, tree, &site_ctx);
             let mut ctx = page_context(&base, &section.url);
             ctx.insert("section", &section);
@@ -272,6 +278,9 @@ pub(super) fn render_site(
 
     // Comparisons between versions, from the documents' text.
     let compared = crate::compare::write_all(site, &texts, &site_ctx, &base, sink).map_err(BuildError::Invalid)?;
+
+    // The search index and page, from the same texts.
+    let searched = crate::search::write_all(site, &texts, &site_ctx, &base, sink).map_err(BuildError::Invalid)?;
 
     // Fixed pages.
     let ctx404 = page_context(&base, &format!("{base_path}404.html"));
@@ -331,7 +340,7 @@ pub(super) fn render_site(
         loc: format!("{}{}", site_ctx.base_url, d.url_path),
         lastmod: d.date_string(),
     }));
-    for fixed in ["sitemap/", "data/"] {
+    for fixed in ["sitemap/", "data/", "search/"] {
         entries.push(feeds::SitemapEntry {
             loc: format!("{}{fixed}", site_ctx.base_url),
             lastmod: None,
@@ -354,7 +363,7 @@ pub(super) fn render_site(
     progress.finish_and_clear();
     Ok(BuildSummary {
         pages,
-        files: pages + hashed.len() + copied + alias_count + 5,
+        files: pages + hashed.len() + copied + alias_count + 5 + searched.files,
         elapsed: Duration::ZERO,
         warnings: {
             let mut w = Diagnostics(compared.warnings);
@@ -413,7 +422,7 @@ fn render_versions(
 ) -> Result<(), BuildError> {
     for v in &tree.versions {
         let current = &tree.documents[v.current];
-        let rendered = render_body(&v.doc.body, Some(v.doc.kind), &site_ctx.base_path);
+        let rendered = render_body(&v.doc.body, Some(v.doc.kind), &site_ctx.base_path, site.config.markdown.allow_html);
         let mut page = PageCtx::new(&v.doc, &rendered, site_ctx, None, None, Vec::new());
         let correction = &current.revisions[v.number as usize - 1];
         page.version = Some(VersionCtx {
@@ -435,6 +444,25 @@ fn render_versions(
                 path: v.doc.file.clone(),
                 source,
             })?;
+
+        // The comparison of this text with the one that replaced it.
+        let after = tree.versions.iter().find(|w| w.current == v.current && w.number == v.number + 1).map_or(current, |w| &w.doc);
+        let after_rendered = render_body(&after.body, Some(after.kind), &site_ctx.base_path, site.config.markdown.allow_html);
+        let (diff_html, changed_share) = crate::compare::comparison::revision_text(
+            &rendered.sections,
+            &after_rendered.sections,
+            &format!("{}{}", site_ctx.base_path, v.doc.url_path),
+            &format!("{}{}", site_ctx.base_path, after.url_path),
+        );
+        let mut ctx = page_context(base, &format!("{}{}revisions/{}/", site_ctx.base_path, current.url_path, v.number));
+        ctx.insert("page", &page);
+        ctx.insert("section", &section);
+        ctx.insert("diff_html", &diff_html);
+        ctx.insert("changed_share", &changed_share);
+        ctx.insert("after_url", &format!("{}{}", site_ctx.base_path, after.url_path));
+        let html = site.theme.render("revision.html", &ctx, Some(&v.doc.file))?;
+        sink.write(&format!("{}revisions/{}/index.html", current.url_path, v.number), &minify::html(&html))
+            .map_err(|source| BuildError::Io { path: v.doc.file.clone(), source })?;
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use gongshi::build::{self, BuildError, BuildOptions};
+use gongshi::diagnostics::{Diagnostic, Diagnostics};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 #[derive(Parser)]
@@ -49,7 +50,8 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Load and validate everything without writing a site; exit 1 on errors.
+    /// Load, validate and proof-read everything without writing a site; exit 1 on
+    /// errors (and on warnings with --deny-warnings).
     Check {
         /// Include documents marked `draft: true`.
         #[arg(long)]
@@ -58,6 +60,12 @@ enum Command {
         /// disappear. Default: the output folder, when it holds a manifest.
         #[arg(long, value_name = "DIR")]
         previous: Option<PathBuf>,
+        /// `human` (on stderr) or `json` (one document on stdout, for tools).
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Exit 1 when there are warnings (proof-reading findings included).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Check a deployed copy of the site against its manifest.json: name every file
     /// that differs, is missing or is extra; exit 1 if any.
@@ -70,6 +78,13 @@ enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
+}
+
+/// How `check` reports.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -100,10 +115,15 @@ pub fn run() -> ExitCode {
             opts.drafts = drafts;
             run_build(&opts)
         }
-        Command::Check { drafts, previous } => {
+        Command::Check {
+            drafts,
+            previous,
+            format,
+            deny_warnings,
+        } => {
             let mut opts = BuildOptions::new(&cli.root);
             opts.drafts = drafts;
-            run_check(&opts, previous.as_deref())
+            run_check(&opts, previous.as_deref(), format, deny_warnings)
         }
         Command::Verify { dir } => run_verify(&dir),
         Command::Serve {
@@ -217,16 +237,40 @@ fn run_verify(dir: &Path) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn run_check(opts: &BuildOptions, previous: Option<&Path>) -> anyhow::Result<ExitCode> {
-    match build::check(opts, previous) {
+fn run_check(
+    opts: &BuildOptions,
+    previous: Option<&Path>,
+    format: Format,
+    deny_warnings: bool,
+) -> anyhow::Result<ExitCode> {
+    let result = build::check(opts, previous);
+    if format == Format::Json {
+        let diags = match &result {
+            Ok(s) => s.warnings.clone(),
+            Err(BuildError::Invalid(d)) => d.clone(),
+            Err(e @ BuildError::Io { path, .. }) => Diagnostics(vec![Diagnostic::error(path, e.to_string())]),
+        };
+        println!("{}", diags.to_json());
+        let failed = diags.has_errors() || (deny_warnings && !diags.is_empty());
+        return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+    }
+    match result {
         Ok(s) => {
             eprint!("{}", s.warnings);
+            let warnings = s.warnings.warnings().count();
             println!(
                 "ok: {} pages, {} warnings, in {} ms",
                 s.pages,
-                s.warnings.warnings().count(),
+                warnings,
                 s.elapsed.as_millis()
             );
+            if deny_warnings && warnings > 0 {
+                eprintln!(
+                    "--deny-warnings: {warnings} warning{} count as failure",
+                    if warnings == 1 { "" } else { "s" }
+                );
+                return Ok(ExitCode::FAILURE);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

@@ -160,7 +160,7 @@ fn nice_step(range: f64, n: f64) -> f64 {
 /// year, the value above each point, and a `<title>` per point.
 pub fn line_chart(id: &str, title: &str, desc: &str, unit: &str, points: &[Point]) -> String {
     let (w, h) = (640.0, 260.0);
-    let (ml, mr, mt, mb) = (72.0, 24.0, 24.0, 36.0);
+    let (ml, mr, mt, mb) = (72.0, 24.0, 34.0, 36.0);
     let (pw, ph) = (w - ml - mr, h - mt - mb);
     let (lo, hi) = known(points).fold((0.0f64, 0.0f64), |(l, u), (_, v, _)| (l.min(v), u.max(v)));
     let step = nice_step(hi - lo, 4.0);

@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use super::align::{MatchBy, align};
-use super::diff::{Folding, ParaLinks, diff_blocks, render_html};
+use super::blocks::diff_blocks;
+use super::html::{Folding, ParaLinks, render_html};
 use super::metrics::{self, MetricTable};
 use super::series::Series;
 use super::similarity::normalise_title;
@@ -188,11 +189,18 @@ fn paragraphs(s: Option<&TextSection>) -> Vec<&str> {
 }
 
 /// The report text, section by section.
+/// Pages and short names of the two versions, for links from the diff.
+struct Names<'a> {
+    page_a: &'a str,
+    page_b: &'a str,
+    name_a: &'a str,
+    name_b: &'a str,
+}
+
 fn report_sections(
     a: &[TextSection],
     b: &[TextSection],
-    sa: &Side,
-    sb: &Side,
+    names: &Names,
     summary: &mut Summary,
 ) -> (Vec<SectionRow>, usize, usize) {
     let texts_a: Vec<String> = a.iter().map(TextSection::text).collect();
@@ -220,12 +228,12 @@ fn report_sections(
         };
         let (ids_a, ids_b) = (ids(xa), ids(xb));
         let links = ParaLinks {
-            page_a: &sa.doc.url,
-            page_b: &sb.doc.url,
+            page_a: names.page_a,
+            page_b: names.page_b,
             ids_a: &ids_a,
             ids_b: &ids_b,
-            name_a: &sa.name,
-            name_b: &sb.name,
+            name_a: names.name_a,
+            name_b: names.name_b,
         };
         let title_a = xa.map(|s| s.title.clone());
         let title_b = xb.map(|s| s.title.clone());
@@ -259,8 +267,8 @@ fn report_sections(
             title_a: title_a.filter(|_| retitled),
             renamed,
             level: xb.or(xa).map_or(0, |s| s.level),
-            url_a: url(&sa.doc.url, xa),
-            url_b: url(&sb.doc.url, xb),
+            url_a: url(names.page_a, xa),
+            url_b: url(names.page_b, xb),
             chars_a: d.chars_a,
             chars_b: d.chars_b,
             changed_share: share(d.deleted + d.inserted, d.chars_a + d.chars_b),
@@ -273,29 +281,22 @@ fn report_sections(
 /// The section-by-section comparison of two texts alone (see
 /// [`super::compare_report_text`]).
 pub fn report_text(a: &[TextSection], b: &[TextSection]) -> (String, String) {
-    let side = |name: &str| Side {
-        doc: DocRef {
-            title: String::new(),
-            url: String::new(),
-            permalink: String::new(),
-            kind: Kind::Report,
-            kind_label: Kind::Report.label(),
-            section: String::new(),
-            year: None,
-            date: None,
-            effective: None,
-            publisher: None,
-            own_publisher: false,
-            summary: None,
-        },
-        key: name.to_string(),
-        name: name.to_string(),
-        excerpts: 0,
-        sections: 0,
-        chars: 0,
+    let names = Names {
+        page_a: "",
+        page_b: "",
+        name_a: "A",
+        name_b: "B",
     };
-    let mut summary = Summary::default();
-    let (rows, changed, total) = report_sections(a, b, &side("A"), &side("B"), &mut summary);
+    let (rows, changed, total) = report_sections(a, b, &names, &mut Summary::default());
+    let html = rows.into_iter().map(|r| r.html).collect::<Vec<_>>().concat();
+    (html, share(changed, total))
+}
+
+/// Two texts of one document, before and after a correction: the section-by-section
+/// diff (links to paragraphs point at the two versions' pages) and the share changed.
+pub fn revision_text(a: &[TextSection], b: &[TextSection], url_a: &str, url_b: &str) -> (String, String) {
+    let names = Names { page_a: url_a, page_b: url_b, name_a: "更正前", name_b: "更正后" };
+    let (rows, changed, total) = report_sections(a, b, &names, &mut Summary::default());
     let html = rows.into_iter().map(|r| r.html).collect::<Vec<_>>().concat();
     (html, share(changed, total))
 }
@@ -311,7 +312,17 @@ pub fn build(series: &Series, i: usize, j: usize, tree: &ContentTree, texts: &[D
     let is_report = series.kind == Kind::Report;
 
     let (sections, statement, changed, total) = if is_report {
-        let (rows, changed, total) = report_sections(&texts[ia].sections, &texts[ib].sections, &a, &b, &mut summary);
+        let (rows, changed, total) = report_sections(
+            &texts[ia].sections,
+            &texts[ib].sections,
+            &Names {
+                page_a: &a.doc.url,
+                page_b: &b.doc.url,
+                name_a: &a.name,
+                name_b: &b.name,
+            },
+            &mut summary,
+        );
         (rows, None, changed, total)
     } else {
         let d = statements::compare(
@@ -336,7 +347,7 @@ pub fn build(series: &Series, i: usize, j: usize, tree: &ContentTree, texts: &[D
         (Vec::new(), Some(d), c, t)
     };
     summary.changed_share = share(changed, total);
-    summary.identical = changed == 0;
+    summary.identical = changed == 0 && total > 0;
 
     let metrics = if is_report && !(da.metrics.is_empty() && db.metrics.is_empty()) {
         let docs: Vec<&Document> = series.docs.iter().map(|&k| &tree.documents[k]).collect();

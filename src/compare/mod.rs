@@ -6,18 +6,21 @@
 //! - [`series`]: which documents are compared and the URLs of their comparisons
 //!   (cheap; page and section contexts use it for their links);
 //! - [`align`] pairs sections (by id, heading, similarity), [`similarity`] scores them;
-//! - [`tokens`] splits text into numbers, Latin and Chinese words, [`diff`] diffs the
-//!   tokens and renders `<ins>`/`<del>`;
+//! - [`blocks`] pairs a section's paragraphs, [`tokens`] splits text into numbers,
+//!   Latin and Chinese words, [`diff`] diffs the tokens, [`html`] renders
+//!   `<ins>`/`<del>` with folded unchanged runs;
 //! - [`metrics`] compares figures and checks stated changes, [`chart`] draws SVG;
 //! - [`statements`] compares statements item by item;
 //! - [`comparison`] assembles one comparison page's context, [`pages`] writes the
 //!   pages, the picker and the trends page.
 
 pub mod align;
+pub mod blocks;
 pub mod chart;
 pub mod comparison;
 pub mod diff;
 pub mod format;
+pub mod html;
 pub mod metrics;
 pub mod pages;
 pub mod series;

@@ -4,7 +4,8 @@
 //! Pairs are compared in parallel and written as they finish; everything shown is
 //! built from sorted inputs, so the bytes do not depend on the thread count.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -239,20 +240,30 @@ fn trends(s: &Series, site: &SiteCtx, docs: &[&Document], path: &str) -> TrendsC
     }
 }
 
-/// Output paths the content already claims (pages, aliases, copied files).
-fn taken(site: &LoadedSite) -> BTreeSet<String> {
+/// Output paths the content already claims (pages, aliases, copied files), with the
+/// file that claims each.
+fn taken(site: &LoadedSite) -> BTreeMap<String, PathBuf> {
     let tree = &site.tree;
-    let mut set: BTreeSet<String> = tree
-        .sections
-        .values()
-        .map(|s| format!("{}index.html", s.url_path))
-        .collect();
-    for d in &tree.documents {
-        set.insert(format!("{}index.html", d.url_path));
-        set.extend(d.aliases.iter().filter_map(|a| alias_output_path(a).ok()));
+    let mut map: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for s in tree.sections.values() {
+        let file = s
+            .file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("content/{}", s.key)));
+        map.insert(format!("{}index.html", s.url_path), file);
     }
-    set.extend(tree.assets.iter().map(|(_, rel)| rel.clone()));
-    set
+    for d in &tree.documents {
+        map.insert(format!("{}index.html", d.url_path), d.file.clone());
+        for a in &d.aliases {
+            if let Ok(out) = alias_output_path(a) {
+                map.insert(out, d.file.clone());
+            }
+        }
+    }
+    for (_, rel) in &tree.assets {
+        map.insert(rel.clone(), PathBuf::from(format!("content/{rel}")));
+    }
+    map
 }
 
 /// One page to write: its path, template and variables.
@@ -310,12 +321,13 @@ pub fn write_all(
     let mut diags = Diagnostics::default();
     for j in &jobs {
         let out = format!("{}index.html", j.path);
-        if taken.contains(&out) {
+        if let Some(file) = taken.get(&out) {
             diags.push(
                 Diagnostic::error(
-                    format!("content/{}", j.path.trim_end_matches('/')),
+                    file,
                     format!(
-                        "the comparison page /{} would overwrite a page or file of the content",
+                        "{} would be overwritten by the comparison page /{} (both write /{out})",
+                        file.display(),
                         j.path
                     ),
                 )

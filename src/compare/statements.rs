@@ -132,7 +132,14 @@ fn compare_items(
     let rows = arrange(tb.len(), &match_items(&ta, &tb));
     let mut items = Vec::with_capacity(rows.len());
     for Pair { a, b, moved, .. } in rows {
-        let d = diff_texts(a.map_or("", |i| ta[i]), b.map_or("", |j| tb[j]));
+        // Only the final punctuation differs (`；` became `。` at the end of a list):
+        // the same promise, shown as such.
+        let (old, new) = (a.map_or("", |i| ta[i]), b.map_or("", |j| tb[j]));
+        let d = if a.is_some() && b.is_some() && norm(old) == norm(new) {
+            diff_texts(new, new)
+        } else {
+            diff_texts(old, new)
+        };
         out.chars_a += d.chars_a;
         out.chars_b += d.chars_b;
         out.changed_chars += d.deleted + d.inserted;

@@ -36,6 +36,8 @@ struct RawFrontMatter {
     metrics: Option<Value>,
     #[serde(default)]
     revisions: Vec<RawRevision>,
+    /// Proof-reading rules silenced for this document: `lint: {allow: [numbering]}`.
+    lint: Option<crate::config::LintConfig>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +86,9 @@ pub struct Document {
     pub digest: String,
     /// Corrections since first publication, oldest first.
     pub revisions: Vec<Revision>,
+    /// Proof-reading rules silenced for this document (`lint: {allow: […]}`), checked
+    /// against [`crate::lint::RULES`].
+    pub lint_allow: Vec<String>,
 }
 
 impl Document {
@@ -293,7 +298,14 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
         ));
     }
 
+    let lint_allow = raw.lint.map(|l| l.allow).unwrap_or_default();
+    if let Some((message, help)) = crate::lint::unknown_rule(&lint_allow) {
+        let line = path_line(yaml, &["lint", "allow"]).map_or(1, |l| l + split.yaml_line - 1);
+        return Err(Diagnostic::error(file, message).at_line(text, line).with_help(help));
+    }
+
     Ok(Document {
+        lint_allow,
         revisions,
         file: file.to_path_buf(),
         source: text.to_string(),

@@ -110,9 +110,12 @@ pub fn home(tree: &ContentTree, site: &SiteCtx) -> HomeCtx {
 pub fn sitemap_tree(tree: &ContentTree, site: &SiteCtx) -> Vec<SitemapNode> {
     fn node(tree: &ContentTree, key: &str, site: &SiteCtx) -> Option<SitemapNode> {
         let s = tree.section(key)?;
+        let (compare, trends) = crate::compare::section_links(s, tree, site);
         Some(SitemapNode {
             title: s.title.clone(),
             url: format!("{}{}", site.base_path, s.url_path),
+            compare,
+            trends,
             pages: s.pages.iter().map(|&i| DocRef::new(&tree.documents[i], site)).collect(),
             children: s.subsections.iter().filter_map(|k| node(tree, k, site)).collect(),
         })

@@ -79,6 +79,9 @@ pub struct RenderOptions {
     pub item_anchors: bool,
     /// The site's base path (`/csr/`): root-relative links get it prepended.
     pub base_path: String,
+    /// Render raw HTML (`markdown.allow_html`), then sanitize the whole body with
+    /// [`sanitize`]; otherwise raw HTML is escaped and shown as text.
+    pub allow_html: bool,
 }
 
 /// Rewrites links written for the site root so they respect a base_url with a path,
@@ -115,7 +118,7 @@ pub fn internal_url(base_path: &str, url: &str) -> String {
     }
 }
 
-fn comrak_options(base_path: &str) -> Options<'static> {
+fn comrak_options(base_path: &str, allow_html: bool) -> Options<'static> {
     let mut o = Options::default();
     o.extension.strikethrough = true;
     o.extension.table = true;
@@ -132,9 +135,33 @@ fn comrak_options(base_path: &str) -> Options<'static> {
     }));
     // Never "smart" punctuation: it would turn Chinese text's straight quotes Latin.
     o.parse.smart = false;
-    // Raw HTML in Markdown is shown as text, not trusted.
-    o.render.escape = true;
+    // Raw HTML in Markdown is shown as text, not trusted, unless the site allows it:
+    // then it is rendered and the body is sanitized afterwards.
+    o.render.escape = !allow_html;
+    o.render.r#unsafe = allow_html;
     o
+}
+
+/// Sanitizes a rendered body when raw HTML is allowed: keeps what our own renderer
+/// writes (ids, classes, aria labels, links, highlighting spans, footnotes, excerpt
+/// blocks, details, tables) and drops scripts, event handlers, `style` attributes and
+/// `javascript:` (or any non-web) URLs.
+pub fn sanitize(html: &str) -> String {
+    use std::collections::HashSet;
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["details", "summary", "section", "figure", "figcaption", "mark", "ins", "del"])
+        .add_generic_attributes(["id", "class", "aria-label", "aria-hidden", "role", "lang", "title"])
+        .add_tag_attributes("a", ["data-footnote-ref", "data-footnote-backref", "data-footnote-backref-idx"])
+        .add_tag_attributes("section", ["data-footnotes"])
+        .add_tag_attributes("td", ["align"])
+        .add_tag_attributes("th", ["align"])
+        .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("details", ["open"])
+        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .link_rel(None)
+        .strip_comments(true);
+    // Every class is kept (allowed_classes stays empty): they only select our stylesheet.
+    b.clean(html).to_string()
 }
 
 create_formatter!(CitableHtml, {
@@ -192,7 +219,7 @@ fn explicit_id(node: &AstNode<'_>) -> Option<String> {
 
 /// Renders one Markdown body.
 pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
-    let options = comrak_options(&opts.base_path);
+    let options = comrak_options(&opts.base_path, opts.allow_html);
     let arena = Arena::new();
     let root = parse_document(&arena, markdown, &options);
 
@@ -277,8 +304,10 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
         html
     };
 
+    let html = if opts.allow_html { sanitize(&html) } else { html };
+
     let items = if opts.item_anchors {
-        collect_items(root, &options, &plugins)
+        collect_items(root, &options, &plugins, opts.allow_html)
     } else {
         Vec::new()
     };
@@ -313,7 +342,7 @@ fn is_top_level(node: &AstNode<'_>) -> bool {
         .is_some_and(|p| matches!(p.data().value, NodeValue::Document))
 }
 
-fn collect_items<'a>(root: &'a AstNode<'a>, options: &Options, plugins: &Plugins) -> Vec<Item> {
+fn collect_items<'a>(root: &'a AstNode<'a>, options: &Options, plugins: &Plugins, allow_html: bool) -> Vec<Item> {
     let Some(list) = root
         .children()
         .find(|n| matches!(n.data().value, NodeValue::List(nl) if nl.list_type == ListType::Ordered))
@@ -326,6 +355,7 @@ fn collect_items<'a>(root: &'a AstNode<'a>, options: &Options, plugins: &Plugins
             for child in item.children() {
                 CitableHtml::format_document_with_plugins(child, options, &mut html, plugins).expect("String write");
             }
+            let html = if allow_html { sanitize(&html) } else { html };
             Item {
                 id: explicit_id(item).unwrap_or_default(),
                 html: html.trim().to_string(),

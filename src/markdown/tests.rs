@@ -5,6 +5,7 @@ fn opts() -> RenderOptions {
         paragraph_anchors: true,
         item_anchors: true,
         base_path: "/".into(),
+        allow_html: false,
     }
 }
 

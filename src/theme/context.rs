@@ -187,7 +187,7 @@ impl PageCtx {
                     date: crate::content::dates::format_date(r.date),
                     note: r.note.clone(),
                     previous_url: format!("{}{}v{}/", site.base_path, doc.url_path, i + 1),
-                    compare_url: None,
+                    compare_url: Some(format!("{}{}revisions/{}/", site.base_path, doc.url_path, i + 1)),
                 })
                 .collect(),
             version: None,
@@ -289,6 +289,9 @@ pub struct HomeCtx {
 pub struct SitemapNode {
     pub title: String,
     pub url: String,
+    /// The section's comparison picker and trends page, if it has them.
+    pub compare: Option<String>,
+    pub trends: Option<String>,
     pub pages: Vec<DocRef>,
     pub children: Vec<SitemapNode>,
 }

@@ -28,10 +28,12 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "report.html",
         include_str!("../../themes/default/templates/report.html"),
     ),
+    ("revision.html", include_str!("../../themes/default/templates/revision.html")),
     (
         "revisions.html",
         include_str!("../../themes/default/templates/revisions.html"),
     ),
+    ("search.html", include_str!("../../themes/default/templates/search.html")),
     (
         "section.html",
         include_str!("../../themes/default/templates/section.html"),
@@ -50,6 +52,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ("compare.js", include_bytes!("../../themes/default/static/compare.js")),
     ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
     ("redirect.js", include_bytes!("../../themes/default/static/redirect.js")),
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
     ("style.css", include_bytes!("../../themes/default/static/style.css")),
 ];
 

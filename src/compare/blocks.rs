@@ -1,0 +1,261 @@
+//! A section's paragraphs, paired before their words are diffed.
+//!
+//! Paragraphs are aligned in order by similarity (character bigrams), as in sequence
+//! alignment: a rewritten paragraph is diffed against its counterpart, an inserted
+//! one does not shift everything after it, and two unrelated paragraphs are shown as
+//! one removed and one added rather than as a word soup. A paragraph removed in one
+//! place and added unchanged in another is marked as moved, not as a change.
+
+use super::diff::{Op, Piece, TextDiff, diff_texts};
+use super::similarity::Bigrams;
+
+/// Two paragraphs are paired (and diffed word by word) at or above this similarity.
+pub const PARA_THRESHOLD: f64 = 0.3;
+/// A pair whose words changed more than this is shown as one paragraph removed and
+/// another added: a word diff of two different paragraphs is only noise.
+pub const MAX_PAIR_CHANGE: f64 = 0.75;
+
+/// One paragraph of a section diff: a pair, or a paragraph on one side only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParaDiff {
+    /// Paragraph (block) index on each side.
+    pub a: Option<usize>,
+    pub b: Option<usize>,
+    /// The same paragraph, moved to another place in the section.
+    pub moved: bool,
+    pub diff: TextDiff,
+}
+
+/// The diff of a section: its paragraphs aligned in order, then diffed word by word.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BlockDiff {
+    pub paras: Vec<ParaDiff>,
+    pub chars_a: usize,
+    pub chars_b: usize,
+    pub deleted: usize,
+    pub inserted: usize,
+}
+
+impl BlockDiff {
+    pub fn is_unchanged(&self) -> bool {
+        self.deleted == 0 && self.inserted == 0 && !self.paras.iter().any(|p| p.moved)
+    }
+
+    /// Paragraphs by what happened to them: same, changed, added, removed, moved.
+    pub fn counts(&self) -> [usize; 5] {
+        let mut c = [0; 5];
+        for p in &self.paras {
+            let k = match class(p) {
+                "same" => 0,
+                "changed" => 1,
+                "added" => 2,
+                "removed" => 3,
+                _ => 4,
+            };
+            c[k] += 1;
+        }
+        c
+    }
+}
+
+fn norm(t: &str) -> String {
+    t.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Aligns paragraphs keeping their order (the best total similarity, as in sequence
+/// alignment), so that a rewritten paragraph is diffed against its counterpart and an
+/// inserted one does not shift everything after it.
+fn align_paragraphs(a: &[&str], b: &[&str]) -> Vec<(Option<usize>, Option<usize>)> {
+    let (n, m) = (a.len(), b.len());
+    let ga: Vec<Bigrams> = a.iter().map(|t| Bigrams::new(t)).collect();
+    let gb: Vec<Bigrams> = b.iter().map(|t| Bigrams::new(t)).collect();
+    let (na, nb): (Vec<String>, Vec<String>) =
+        (a.iter().map(|t| norm(t)).collect(), b.iter().map(|t| norm(t)).collect());
+    let sim = |i: usize, j: usize| -> Option<f64> {
+        if na[i] == nb[j] {
+            return Some(2.0);
+        }
+        let s = ga[i].dice(&gb[j]);
+        (s >= PARA_THRESHOLD).then_some(s)
+    };
+    let mut best = vec![vec![0.0f64; m + 1]; n + 1];
+    for i in 1..=n {
+        for j in 1..=m {
+            let diag = sim(i - 1, j - 1).map_or(f64::NEG_INFINITY, |s| best[i - 1][j - 1] + s);
+            best[i][j] = diag.max(best[i - 1][j]).max(best[i][j - 1]);
+        }
+    }
+    let mut rows = Vec::with_capacity(n + m);
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        if i > 0 && j > 0 && sim(i - 1, j - 1).is_some_and(|s| best[i - 1][j - 1] + s == best[i][j]) {
+            rows.push((Some(i - 1), Some(j - 1)));
+            i -= 1;
+            j -= 1;
+        } else if j > 0 && (i == 0 || best[i][j - 1] == best[i][j]) {
+            // Walking backwards: an added paragraph is emitted first, so it is shown
+            // after the removed one it replaces.
+            rows.push((None, Some(j - 1)));
+            j -= 1;
+        } else {
+            rows.push((Some(i - 1), None));
+            i -= 1;
+        }
+    }
+    rows.reverse();
+    rows
+}
+
+fn whole(op: Op, text: &str) -> TextDiff {
+    let n = text.chars().filter(|&c| c != '\n').count();
+    TextDiff {
+        pieces: if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Piece {
+                op,
+                text: text.to_string(),
+            }]
+        },
+        chars_a: if op == Op::Insert { 0 } else { n },
+        chars_b: if op == Op::Delete { 0 } else { n },
+        deleted: if op == Op::Delete { n } else { 0 },
+        inserted: if op == Op::Insert { n } else { 0 },
+    }
+}
+
+/// Diffs two sections given as their paragraphs.
+pub fn diff_blocks(a: &[&str], b: &[&str]) -> BlockDiff {
+    let mut paras: Vec<ParaDiff> = Vec::new();
+    for (x, y) in align_paragraphs(a, b) {
+        match (x, y) {
+            (Some(i), Some(j)) => {
+                let d = diff_texts(a[i], b[j]);
+                if d.changed_share() > MAX_PAIR_CHANGE {
+                    paras.push(ParaDiff {
+                        a: Some(i),
+                        b: None,
+                        moved: false,
+                        diff: whole(Op::Delete, a[i]),
+                    });
+                    paras.push(ParaDiff {
+                        a: None,
+                        b: Some(j),
+                        moved: false,
+                        diff: whole(Op::Insert, b[j]),
+                    });
+                } else {
+                    paras.push(ParaDiff {
+                        a: Some(i),
+                        b: Some(j),
+                        moved: false,
+                        diff: d,
+                    });
+                }
+            }
+            (Some(i), None) => paras.push(ParaDiff {
+                a: Some(i),
+                b: None,
+                moved: false,
+                diff: whole(Op::Delete, a[i]),
+            }),
+            (None, Some(j)) => paras.push(ParaDiff {
+                a: None,
+                b: Some(j),
+                moved: false,
+                diff: whole(Op::Insert, b[j]),
+            }),
+            (None, None) => {}
+        }
+    }
+    // A paragraph removed in one place and added unchanged in another has moved.
+    let mut k = 0;
+    while k < paras.len() {
+        if let (None, Some(j)) = (paras[k].a, paras[k].b) {
+            let found = paras
+                .iter()
+                .position(|p| p.b.is_none() && p.a.is_some_and(|i| norm(a[i]) == norm(b[j])));
+            if let Some(r) = found {
+                let i = paras[r].a;
+                paras[k] = ParaDiff {
+                    a: i,
+                    b: Some(j),
+                    moved: true,
+                    diff: whole(Op::Equal, b[j]),
+                };
+                paras.remove(r);
+                if r < k {
+                    continue;
+                }
+            }
+        }
+        k += 1;
+    }
+    let mut out = BlockDiff::default();
+    for p in &paras {
+        out.chars_a += p.diff.chars_a;
+        out.chars_b += p.diff.chars_b;
+        out.deleted += p.diff.deleted;
+        out.inserted += p.diff.inserted;
+    }
+    out.paras = paras;
+    out
+}
+
+/// What happened to a paragraph: `same`, `changed`, `added`, `removed` or `moved`.
+pub fn class(p: &ParaDiff) -> &'static str {
+    match (p.a, p.b) {
+        (Some(_), None) => "removed",
+        (None, Some(_)) => "added",
+        _ if p.moved => "moved",
+        _ if p.diff.is_unchanged() => "same",
+        _ => "changed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(a: &[&str], b: &[&str]) -> BlockDiff {
+        diff_blocks(a, b)
+    }
+
+    #[test]
+    fn paragraphs_pair_up_in_order_and_unrelated_ones_are_added_or_removed() {
+        let a = [
+            "本中心严格执行社会责任管理体系，建立年度报告制度。",
+            "安全生产是重中之重，定期组织检查。",
+        ];
+        let b = [
+            "新增的一段关于党建工作的内容，与其他段落无关。",
+            "本中心严格执行社会责任管理体系，建立并完善年度报告制度。",
+        ];
+        let d = blocks(&a, &b);
+        let rows: Vec<(Option<usize>, Option<usize>)> = d.paras.iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(rows, [(None, Some(0)), (Some(0), Some(1)), (Some(1), None)]);
+        let html = super::super::html::render_html(&d, &Default::default(), Default::default());
+        assert!(
+            html.contains("<div class=\"diff-para added\"><ins>新增的一段"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<ins>并完善</ins>") || html.contains("<ins>并</ins>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<div class=\"diff-para removed\"><del>安全生产"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_moved_paragraph_is_not_a_change() {
+        let a = ["第一段内容在这里。", "第二段内容不同。", "第三段保持。"];
+        let b = ["第二段内容不同。", "第一段内容在这里。", "第三段保持。"];
+        let d = blocks(&a, &b);
+        assert_eq!((d.deleted, d.inserted), (0, 0));
+        assert!(d.paras.iter().any(|p| p.moved));
+        assert!(!d.is_unchanged());
+    }
+}

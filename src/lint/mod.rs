@@ -1,0 +1,189 @@
+//! The proof-reader: what a careful reader of an official Chinese document would
+//! mark before it goes out (government sites are inspected for 错别字 and 内容错误).
+//!
+//! Every finding is a warning with `file:line:column`, the offending text, a
+//! suggestion and the id of its rule, so that it can be silenced by name: per
+//! document (`lint: {allow: [numbering]}` in front matter) or per site (the same
+//! under `lint:` in config.yaml). The rules work on the Markdown *source* of each
+//! document ([`scan`]), so positions are exact and Markdown's own numbering of
+//! ordered lists is never mistaken for the text's:
+//!
+//! - [`numbering`]: 一、二、 / （一）（二） / 1、 1. / 一是、二是 out of order, skipped,
+//!   repeated, or written in another style than their siblings;
+//! - [`excerpt`]: a paragraph that stops (`...`, `…`, a trailing `，`) outside an
+//!   `:::excerpt` block, and an excerpt block that is not cut;
+//! - [`punctuation`]: doubled or conflicting marks, half-width marks in Chinese text,
+//!   unbalanced 《》（）“”【】, spaces after full-width marks, headings ending in `：`;
+//! - [`figures`]: numbers in the text against the front matter's metrics, stated
+//!   changes against the year before (the comparisons' own check), shares above 100%;
+//! - [`repetition`]: 的的, 工作的工作, empty sections, headings used twice;
+//! - [`dates`]: a report dated before its year ended, a title naming another year,
+//!   dates that do not exist.
+//!
+//! Superseded texts (`2018.v1.md`) are published as they were and not proof-read.
+
+pub mod chars;
+pub mod dates;
+pub mod excerpt;
+pub mod figures;
+mod inline;
+pub mod numbering;
+pub mod punctuation;
+pub mod repetition;
+pub mod scan;
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::{ContentTree, Document};
+use crate::diagnostics::{Diagnostic, Diagnostics, closest};
+use scan::Pos;
+
+pub const NUMBERING: &str = "numbering";
+pub const EXCERPT: &str = "excerpt";
+pub const PUNCTUATION: &str = "punctuation";
+pub const FIGURES: &str = "figures";
+pub const REPETITION: &str = "repetition";
+pub const DATES: &str = "dates";
+
+/// Every rule id, as `lint: {allow: […]}` takes them.
+pub const RULES: [&str; 6] = [NUMBERING, EXCERPT, PUNCTUATION, FIGURES, REPETITION, DATES];
+
+/// The first id of `allow` that is not a rule: (message, help with the closest id).
+pub fn unknown_rule(allow: &[String]) -> Option<(String, String)> {
+    let bad = allow.iter().find(|id| !RULES.contains(&id.as_str()))?;
+    let list = RULES.join(", ");
+    let help = match closest(bad, RULES) {
+        Some(best) => format!("did you mean `{best}`? The proof-reading rules are: {list}"),
+        None => format!("the proof-reading rules are: {list}"),
+    };
+    Some((format!("unknown proof-reading rule `{bad}` in `lint.allow`"), help))
+}
+
+/// Collects one document's warnings.
+pub struct Findings<'a> {
+    pub doc: &'a Document,
+    pub out: Vec<Diagnostic>,
+}
+
+impl<'a> Findings<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        Findings { doc, out: Vec::new() }
+    }
+
+    /// A warning of `rule` at `pos` about `text`.
+    pub fn warn(
+        &mut self,
+        rule: &str,
+        pos: Pos,
+        text: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.out.push(
+            Diagnostic::warning(&self.doc.file, message)
+                .at(&self.doc.source, pos.line, pos.col)
+                .with_help(help)
+                .with_rule(rule)
+                .with_snippet(text),
+        );
+    }
+}
+
+/// Whether `rule` runs on `doc` under the site's config.
+pub fn enabled(rule: &str, doc: &Document, config: &SiteConfig) -> bool {
+    !doc.lint_allow.iter().chain(&config.lint.allow).any(|r| r == rule)
+}
+
+/// The rules that read one document on its own.
+pub fn lint_document(doc: &Document) -> Vec<Diagnostic> {
+    let scanned = scan::scan(doc);
+    let mut f = Findings::new(doc);
+    numbering::check(&scanned, &mut f);
+    excerpt::check(&scanned, &mut f);
+    punctuation::check(&scanned, &mut f);
+    figures::check(&scanned, &mut f);
+    repetition::check(&scanned, &mut f);
+    dates::check(&scanned, &mut f);
+    f.out
+}
+
+/// Every warning of the proof-reader on the site's documents, silenced rules left
+/// out, sorted.
+pub fn run(tree: &ContentTree, config: &SiteConfig) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = tree
+        .documents
+        .par_iter()
+        .flat_map_iter(|doc| {
+            lint_document(doc)
+                .into_iter()
+                .filter(|d| d.rule.as_deref().is_none_or(|r| enabled(r, doc, config)))
+        })
+        .collect();
+    for d in figures::stated_changes(tree) {
+        let doc = tree.documents.iter().find(|doc| doc.file == d.file);
+        if doc.is_none_or(|doc| enabled(FIGURES, doc, config)) {
+            out.push(d.with_rule(FIGURES));
+        }
+    }
+    let mut all = Diagnostics(out);
+    all.sort();
+    all.0
+}
+
+/// Adds the proof-reader's warnings to a build's or a check's. The comparisons
+/// already warn about stated changes their figures contradict; those warnings are
+/// replaced by the same ones under the `figures` rule, so they are shown once and
+/// can be silenced with the others.
+pub fn apply(tree: &ContentTree, config: &SiteConfig, warnings: &mut Diagnostics) {
+    let stated = figures::stated_changes(tree);
+    warnings.0.retain(|w| !stated.contains(w));
+    warnings.extend(run(tree, config));
+    warnings.sort();
+}
+
+/// A document parsed from front matter and body, and its warnings, for unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::content::Document;
+    use crate::diagnostics::Diagnostic;
+
+    pub fn doc(front: &str, body: &str) -> Document {
+        let text = format!("---\n{front}\n---\n{body}");
+        let file = std::path::PathBuf::from("content/reports/2018.md");
+        let sp = crate::content::front_matter::split(&file, &text).unwrap();
+        crate::content::document::parse_document(crate::content::document::DocumentInput {
+            file: &file,
+            text: &text,
+            split: sp,
+            section: "reports",
+            url_path: "reports/2018/".into(),
+            section_kind: Some(crate::content::Kind::Report),
+            digest: String::new(),
+        })
+        .unwrap()
+    }
+
+    /// The (snippet) texts `rule` marks in `body` (a 2018 report).
+    pub fn marks(rule: &str, body: &str) -> Vec<String> {
+        let d = doc("title: 2018年度报告\nyear: 2018", body);
+        super::lint_document(&d)
+            .into_iter()
+            .filter(|w: &Diagnostic| w.rule.as_deref() == Some(rule))
+            .map(|w| w.snippet.unwrap_or_default())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_rules_suggest_the_closest() {
+        assert!(unknown_rule(&["numbering".into(), "dates".into()]).is_none());
+        let (m, h) = unknown_rule(&["numbring".into()]).unwrap();
+        assert!(m.contains("`numbring`"), "{m}");
+        assert!(h.contains("did you mean `numbering`?"), "{h}");
+    }
+}

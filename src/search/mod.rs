@@ -1,0 +1,217 @@
+//! Client-side full-text search that finds what Ctrl+F would find.
+//!
+//! Built here, inside the build, from each document's plain text ([`DocText`]); queried
+//! in the browser by `themes/default/static/search.js`, which fetches only the shards a
+//! query needs. Why a hand-written index rather than an off-the-shelf one: elasticlunr
+//! (Zola's) drops CJK unless built specially and then drops digits, and Pagefind splits
+//! Chinese into words, so a query that cuts across words (温恒湿 inside 恒温恒湿, 是一段)
+//! finds nothing. Character n-grams have no word boundaries to miss. See [`index`] for
+//! how a query is answered exactly, [`shards`] for the file format.
+//!
+//! Output, under `search/`:
+//!
+//! | file | content |
+//! | --- | --- |
+//! | `index.html` | the search page (`search.html`) |
+//! | `meta.bin` | shard counts, each document's kind, year and date ([`docs`]) |
+//! | `a/N.bin` | counts lists of every 1- to 4-gram whose hash falls in shard N |
+//! | `b/N.bin` | positions lists of every bigram (in more than [`TEXT_CHECK`] documents) whose hash falls in shard N |
+//! | `t/ID.bin` | one document's title, URL and text by section, for excerpts |
+//!
+//! Every `.bin` file is gzip. URLs carry `?v=VERSION` (a hash of the index) so that a
+//! host may cache them forever.
+
+pub mod docs;
+pub mod index;
+pub mod normalize;
+pub mod shards;
+#[cfg(test)]
+mod tests;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tera::Context;
+
+use self::index::{DocStreams, Gram, MAX_GRAM};
+use self::shards::{ShardBuilder, counts_value, gzip, put_positions, put_varint, shard_count};
+use crate::build::{DocText, LoadedSite};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Sink, minify};
+use crate::theme::context::SiteCtx;
+
+/// Characters of text per counts shard and per positions shard: shards of a few
+/// kilobytes compressed, so that a query fetches little.
+const CHARS_PER_A_SHARD: usize = 8_000;
+const CHARS_PER_B_SHARD: usize = 8_000;
+/// Characters indexed per pass: bounds the build's memory on very large sites.
+const CHARS_PER_PASS: usize = 8_000_000;
+/// A long query whose candidates are at most this many is checked against their text
+/// (fetched anyway for the results shown) rather than against bigram positions. So the
+/// positions of a bigram in this few documents or fewer are never needed: such lists are
+/// not written. search.js reads the number from `meta.bin`.
+pub const TEXT_CHECK: usize = 10;
+
+/// `search` in the search page's context.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchCtx {
+    /// URL of the index folder, with the base path (`/csr/search/`).
+    pub index: String,
+    /// Hash of the index files, appended to their URLs.
+    pub version: String,
+    /// Number of documents indexed.
+    pub documents: usize,
+}
+
+/// What writing the index did.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Files written (shards, fragments, meta, the page).
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// The document's streams: its title, the titles of its headings, its blocks.
+pub fn streams(title: &str, text: &DocText) -> DocStreams {
+    DocStreams::new(
+        title,
+        text.sections.iter().filter(|s| s.level > 0).map(|s| s.title.as_str()),
+        text.sections
+            .iter()
+            .flat_map(|s| s.blocks.iter().map(|b| b.text.as_str())),
+    )
+}
+
+/// Builds the index of `texts` (indexed like `site.tree.documents`), writes it under
+/// `search/`, and renders the search page.
+pub fn write_all(
+    site: &LoadedSite,
+    texts: &[DocText],
+    site_ctx: &SiteCtx,
+    base: &Context,
+    sink: &dyn Sink,
+) -> Result<Output, Diagnostics> {
+    let documents = &site.tree.documents;
+    let io = |rel: &str, e: std::io::Error| Diagnostics(vec![Diagnostic::error(rel, format!("cannot write: {e}"))]);
+    let streams: Vec<DocStreams> = documents
+        .par_iter()
+        .zip(texts.par_iter())
+        .map(|(d, t)| streams(&d.title, t))
+        .collect();
+    let total: usize = streams.iter().map(DocStreams::chars).sum();
+    let a = shard_count(total, CHARS_PER_A_SHARD);
+    let b = shard_count(total, CHARS_PER_B_SHARD);
+
+    let mut written: Vec<(String, [u8; 32], u64)> = Vec::new();
+    let mut put = |rel: String, bytes: Vec<u8>| -> Result<(), Diagnostics> {
+        sink.write(&rel, &bytes).map_err(|e| io(&rel, e))?;
+        written.push((rel, Sha256::digest(&bytes).into(), bytes.len() as u64));
+        Ok(())
+    };
+
+    // Written pass by pass, so that a pass's shards are freed before the next.
+    for shard_files in build_shards(&streams, a, b) {
+        for (rel, bytes) in shard_files {
+            put(rel, bytes)?;
+        }
+    }
+
+    let fragments: Vec<(String, Vec<u8>)> = documents
+        .par_iter()
+        .zip(texts.par_iter())
+        .enumerate()
+        .map(|(i, (d, t))| {
+            let json = serde_json::to_vec(&docs::fragment(d, &t.sections, &site_ctx.base_path)).expect("serialisable");
+            (format!("search/t/{i}.bin"), gzip(&json))
+        })
+        .collect();
+    for (rel, bytes) in fragments {
+        put(rel, bytes)?;
+    }
+    let meta = serde_json::to_vec(&docs::meta(documents, a, b, MAX_GRAM, TEXT_CHECK)).expect("serialisable");
+    put("search/meta.bin".into(), gzip(&meta))?;
+
+    written.sort_by(|x, y| x.0.cmp(&y.0));
+    let mut h = Sha256::new();
+    for (rel, digest, _) in &written {
+        h.update(rel.as_bytes());
+        h.update(digest);
+    }
+    let version: String = h.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let bytes = written.iter().map(|w| w.2).sum();
+
+    let search = SearchCtx {
+        index: format!("{}search/", site_ctx.base_path),
+        version,
+        documents: documents.len(),
+    };
+    let mut ctx = base.clone();
+    ctx.insert("current_path", &format!("{}search/", site_ctx.base_path));
+    ctx.insert("search", &search);
+    let html = site
+        .theme
+        .render("search.html", &ctx, None)
+        .map_err(|d| Diagnostics(vec![d]))?;
+    sink.write("search/index.html", &minify::html(&html))
+        .map_err(|e| io("search/index.html", e))?;
+    Ok(Output {
+        files: written.len() + 1,
+        bytes,
+    })
+}
+
+/// The shard a gram's list lives in (`shards` is a power of two).
+pub fn shard_of(g: Gram, shards: u32) -> u32 {
+    g.hash() & (shards - 1)
+}
+
+/// Builds every shard, in passes of bounded memory: each pass indexes all documents but
+/// keeps only the grams of its share of shards. Yields each pass's files.
+fn build_shards(streams: &[DocStreams], a: u32, b: u32) -> impl Iterator<Item = Vec<(String, Vec<u8>)>> + '_ {
+    let total: usize = streams.iter().map(DocStreams::chars).sum();
+    let passes = total.div_ceil(CHARS_PER_PASS).clamp(1, a.min(b) as usize) as u32;
+    (0..passes).map(move |pass| {
+        let keep_a = |g: Gram| shard_of(g, a) % passes == pass;
+        let keep_b = |g: Gram| shard_of(g, b) % passes == pass;
+        // Per document: its records sorted by shard, then gram.
+        let per_doc: Vec<_> = streams
+            .par_iter()
+            .map(|s| {
+                let mut g = index::doc_grams(s, keep_a, keep_b);
+                g.counts.sort_by_key(|(g, _)| (shard_of(*g, a), *g));
+                g.positions.sort_by_key(|(g, _)| (shard_of(*g, b), *g));
+                g
+            })
+            .collect();
+        let a_files = (0..a).into_par_iter().filter(|s| s % passes == pass).map(|s| {
+            let mut shard = ShardBuilder::default();
+            let mut body = Vec::new();
+            for (doc, g) in per_doc.iter().enumerate() {
+                let from = g.counts.partition_point(|(k, _)| shard_of(*k, a) < s);
+                for (gram, c) in g.counts[from..].iter().take_while(|(k, _)| shard_of(*k, a) == s) {
+                    body.clear();
+                    put_varint(&mut body, counts_value(*c));
+                    shard.push(*gram, doc as u32, &body, &[]);
+                }
+            }
+            (format!("search/a/{s}.bin"), gzip(&shard.encode(0)))
+        });
+        let b_files = (0..b).into_par_iter().filter(|s| s % passes == pass).map(|s| {
+            let mut shard = ShardBuilder::default();
+            let (mut head, mut tail) = (Vec::new(), Vec::new());
+            for (doc, g) in per_doc.iter().enumerate() {
+                let from = g.positions.partition_point(|(k, _)| shard_of(*k, b) < s);
+                for (gram, p) in g.positions[from..].iter().take_while(|(k, _)| shard_of(*k, b) == s) {
+                    head.clear();
+                    tail.clear();
+                    put_positions(&mut head, &mut tail, p);
+                    shard.push(*gram, doc as u32, &head, &tail);
+                }
+            }
+            (format!("search/b/{s}.bin"), gzip(&shard.encode(TEXT_CHECK as u64 + 1)))
+        });
+        let mut out: Vec<(String, Vec<u8>)> = a_files.collect();
+        out.extend(b_files.collect::<Vec<_>>());
+        out
+    })
+}
