@@ -346,7 +346,10 @@ fn the_picker_works_without_javascript() {
         assert!(site.exists(&format!("reports/compare/{pair}/index.html")));
     }
     // The two-select form is hidden until the script shows it; the script is a file.
-    let form = tags(&html).into_iter().find(|t| t.name == "form" && t.has_class("compare-picker")).unwrap();
+    let form = tags(&html)
+        .into_iter()
+        .find(|t| t.name == "form" && t.has_class("compare-picker"))
+        .unwrap();
     assert!(form.attr("hidden").is_some(), "{form:?}");
     let scripts: Vec<Tag> = tags(&html).into_iter().filter(|t| t.name == "script").collect();
     assert!(!scripts.is_empty());

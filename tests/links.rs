@@ -164,7 +164,12 @@ fn assert_clean(name: &str, public: &Path, base_path: &str, total: &mut Counts) 
         counts.anchors,
         failures.len()
     );
-    assert!(failures.is_empty(), "{name}: {} broken:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{name}: {} broken:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(counts.pages > 0 && counts.links > 0);
     total.pages += counts.pages;
     total.links += counts.links;
@@ -173,7 +178,11 @@ fn assert_clean(name: &str, public: &Path, base_path: &str, total: &mut Counts) 
 
 fn fixture(config: &str) -> Site {
     let site = Site::with_config(config);
-    site.doc("content/_index.md", "title: 首页", "见[2018年报告](@/reports/2018.md#er-zhong-xin-ji-ben-qing-kuang)。");
+    site.doc(
+        "content/_index.md",
+        "title: 首页",
+        "见[2018年报告](@/reports/2018.md#er-zhong-xin-ji-ben-qing-kuang)。",
+    );
     site.doc("content/reports/_index.md", "title: 社会责任报告\nkind: report", "");
     let report = |year: u32, staff: u32, extra: &str| {
         format!(
@@ -199,16 +208,32 @@ fn fixture(config: &str) -> Site {
             &report(2018, 601, ""),
         ),
     );
-    site.doc("content/impartiality/_index.md", "title: 公正声明\nkind: impartiality", "");
-    site.doc("content/impartiality/2018.md", "title: 公正性声明\neffective: 2018", "1. 坚持公正。\n2. 不接受投资。\n");
+    site.doc(
+        "content/impartiality/_index.md",
+        "title: 公正声明\nkind: impartiality",
+        "",
+    );
+    site.doc(
+        "content/impartiality/2018.md",
+        "title: 公正性声明\neffective: 2018",
+        "1. 坚持公正。\n2. 不接受投资。\n",
+    );
     site.doc(
         "content/impartiality/2021.md",
         "title: 公正性声明\neffective: 2021-06",
         "1. 坚持公正、独立。\n2. 不接受投资。\n3. 保守秘密，见[第1条](#item-1)。\n",
     );
     site.doc("content/commitments/_index.md", "title: 服务承诺\nkind: commitment", "");
-    site.doc("content/commitments/quality.md", "title: 质量方针\neffective: 2019", "1. 科学公正。\n2. 准确高效。\n");
-    site.doc("content/about.md", "title: 关于本中心", "[报告](/reports/) [2019](@/reports/2019.md) [声明](../impartiality/)");
+    site.doc(
+        "content/commitments/quality.md",
+        "title: 质量方针\neffective: 2019",
+        "1. 科学公正。\n2. 准确高效。\n",
+    );
+    site.doc(
+        "content/about.md",
+        "title: 关于本中心",
+        "[报告](/reports/) [2019](@/reports/2019.md) [声明](../impartiality/)",
+    );
     site
 }
 
@@ -232,7 +257,11 @@ fn every_internal_link_and_anchor_resolves() {
 
     for (name, config, base) in [
         ("fixture /", "title: 测试\nbase_url: https://example.org/\n", "/"),
-        ("fixture /csr/", "title: 测试\nbase_url: https://example.org/csr/\n", "/csr/"),
+        (
+            "fixture /csr/",
+            "title: 测试\nbase_url: https://example.org/csr/\n",
+            "/csr/",
+        ),
     ] {
         let site = fixture(config);
         site.build_ok();

@@ -249,8 +249,14 @@ fn a_correction_keeps_the_previous_text_reachable() {
     assert!(current.contains("更正证书数量"));
     assert!(current.contains("/reports/2016/v1/"));
     let diff = site.read("reports/2016/revisions/1/index.html");
-    assert!(diff.contains("<del>10</del>") || diff.contains("<del>10万</del>"), "{diff}");
-    assert!(diff.contains("<ins>11</ins>") || diff.contains("<ins>11万</ins>"), "{diff}");
+    assert!(
+        diff.contains("<del>10</del>") || diff.contains("<del>10万</del>"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("<ins>11</ins>") || diff.contains("<ins>11万</ins>"),
+        "{diff}"
+    );
     assert!(current.contains("/reports/2016/revisions/1/"));
     let old = site.read("reports/2016/v1/index.html");
     assert!(old.contains("证书10万份"), "{old}");

@@ -179,7 +179,10 @@ fn top_level_paragraphs_get_anchors_numbered_within_their_section() {
             .find(|t| t.name == "a" && t.has_class("para-link") && t.attr("href") == Some(format!("#{id}").as_str()));
         assert!(a.is_some(), "no ¶ link for {id}");
     }
-    let para_links = tags(&html).into_iter().filter(|t| t.name == "a" && t.has_class("para-link")).count();
+    let para_links = tags(&html)
+        .into_iter()
+        .filter(|t| t.name == "a" && t.has_class("para-link"))
+        .count();
     assert_eq!(para_links, paras.len());
     let p = between(&html, "yi-qian-yan-p2>", "</p>");
     assert!(p.starts_with("第二段"), "{p}");

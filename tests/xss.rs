@@ -76,7 +76,11 @@ fn hostile_site(p: &str, allow_html: bool) -> Site {
             &format!("1. {p}\n2. 坚持公正。{p}\n"),
         );
     }
-    site.doc("content/about.md", &format!("title: {}\nsummary: {}", y(p), y(p)), &body);
+    site.doc(
+        "content/about.md",
+        &format!("title: {}\nsummary: {}", y(p), y(p)),
+        &body,
+    );
     site
 }
 
@@ -97,7 +101,10 @@ fn unsafe_parts(html: &str) -> Vec<String> {
             if attr.starts_with("on") {
                 bad.push(format!("<{name} {attr}=…>"));
             }
-            let v: String = value.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+            let v: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect();
             if v.to_ascii_lowercase().starts_with("javascript:") {
                 bad.push(format!("<{name} {attr}={value}>"));
             }
@@ -147,12 +154,16 @@ fn payloads_are_escaped_everywhere() {
         assert!(text.matches(p).count() >= 4, "{p:?} in the report: {text}");
         let about = site.read("about/index.html");
         assert!(text_of(&about).contains(&format!("段落：{p}")), "{about}");
-        assert!(Html::parse_document(&about)
-            .select(&scraper::Selector::parse("p.motto").unwrap())
-            .any(|e| e.text().collect::<String>() == *p));
+        assert!(
+            Html::parse_document(&about)
+                .select(&scraper::Selector::parse("p.motto").unwrap())
+                .any(|e| e.text().collect::<String>() == *p)
+        );
         cases += 1;
     }
-    println!("XSS: {cases} payloads x (body, heading, title, summary, publisher, metric label and unit, section title and description, statement items, site title, description, publisher fields, site.extra): all escaped");
+    println!(
+        "XSS: {cases} payloads x (body, heading, title, summary, publisher, metric label and unit, section title and description, statement items, site title, description, publisher fields, site.extra): all escaped"
+    );
 }
 
 #[test]
@@ -169,12 +180,25 @@ fn allowed_html_is_sanitized() {
         site.build_ok();
         check_pages(&site.public(), p);
         let notes = site.read("notes/index.html");
-        for kept in ["<b>粗体</b>", "<details>", "<summary>更多</summary>", "<td>表格", "id=x1", "aria-label=报告"] {
+        for kept in [
+            "<b>粗体</b>",
+            "<details>",
+            "<summary>更多</summary>",
+            "<td>表格",
+            "id=x1",
+            "aria-label=报告",
+        ] {
             assert!(notes.contains(kept), "{kept} lost: {notes}");
         }
-        assert!(notes.contains("class=excerpt") || notes.contains("class=\"excerpt\""), "{notes}");
+        assert!(
+            notes.contains("class=excerpt") || notes.contains("class=\"excerpt\""),
+            "{notes}"
+        );
         assert!(notes.contains("/csr/reports/"), "{notes}");
-        assert!(notes.contains("class=hl-") || notes.contains("class=\"hl-"), "highlighting lost: {notes}");
+        assert!(
+            notes.contains("class=hl-") || notes.contains("class=\"hl-"),
+            "highlighting lost: {notes}"
+        );
         assert!(notes.contains("data-footnote-ref"), "footnotes lost: {notes}");
         // Our own anchors survive sanitizing.
         let report = site.read("reports/2018/index.html");
@@ -182,7 +206,9 @@ fn allowed_html_is_sanitized() {
         assert!(text_of(&report).contains("原始HTML"));
         cases += 1;
     }
-    println!("XSS (allow_html): {cases} payloads sanitized; ids, classes, footnotes, highlighting, details and tables kept");
+    println!(
+        "XSS (allow_html): {cases} payloads sanitized; ids, classes, footnotes, highlighting, details and tables kept"
+    );
 }
 
 #[test]

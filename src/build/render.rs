@@ -88,7 +88,10 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
             from: v.doc.file.display().to_string(),
         });
         planned.push(Planned {
-            out: format!("{}revisions/{}/index.html", tree.documents[v.current].url_path, v.number),
+            out: format!(
+                "{}revisions/{}/index.html",
+                tree.documents[v.current].url_path, v.number
+            ),
             from: v.doc.file.display().to_string(),
         });
     }
@@ -166,6 +169,18 @@ fn render_body(markdown: &str, kind: Option<Kind>, base_path: &str, allow_html: 
     )
 }
 
+/// A body nested deeper than [`markdown::MAX_NESTING`] levels.
+fn too_deep_error(file: &std::path::Path) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        format!(
+            "the text nests more than {} levels deep (quotes, lists or emphasis inside each other)",
+            markdown::MAX_NESTING
+        ),
+    )
+    .with_help("flatten the nested quotes or lists: no document needs this depth")
+}
+
 pub(super) fn render_site(
     site: &LoadedSite,
     opts: &BuildOptions,
@@ -203,6 +218,9 @@ pub(super) fn render_site(
         .map(|i| {
             let doc = &tree.documents[i];
             let rendered = render_body(&doc.body, Some(doc.kind), &base_path, site.config.markdown.allow_html);
+            if let Some(line) = rendered.too_deep {
+                return Err(too_deep_error(&doc.file).at_line(&doc.source, doc.body_line + line - 1));
+            }
             if let Some(c) = rendered.id_conflicts.first() {
                 return Err(Diagnostic::error(
                     &doc.file,
@@ -241,6 +259,10 @@ pub(super) fn render_site(
         .par_iter()
         .map(|s| {
             let rendered = render_body(&s.body, None, &base_path, site.config.markdown.allow_html);
+            if rendered.too_deep.is_some() {
+                let file = s.file.clone().unwrap_or_else(|| "content".into());
+                return Err(too_deep_error(&file));
+            }
             let section = SectionCtx::new(s, &rendered, tree, &site_ctx);
             let mut ctx = page_context(&base, &section.url);
             ctx.insert("section", &section);
@@ -422,7 +444,17 @@ fn render_versions(
 ) -> Result<(), BuildError> {
     for v in &tree.versions {
         let current = &tree.documents[v.current];
-        let rendered = render_body(&v.doc.body, Some(v.doc.kind), &site_ctx.base_path, site.config.markdown.allow_html);
+        let rendered = render_body(
+            &v.doc.body,
+            Some(v.doc.kind),
+            &site_ctx.base_path,
+            site.config.markdown.allow_html,
+        );
+        if let Some(line) = rendered.too_deep {
+            return Err(too_deep_error(&v.doc.file)
+                .at_line(&v.doc.source, v.doc.body_line + line - 1)
+                .into());
+        }
         let mut page = PageCtx::new(&v.doc, &rendered, site_ctx, None, None, Vec::new());
         let correction = &current.revisions[v.number as usize - 1];
         page.version = Some(VersionCtx {
@@ -446,23 +478,41 @@ fn render_versions(
             })?;
 
         // The comparison of this text with the one that replaced it.
-        let after = tree.versions.iter().find(|w| w.current == v.current && w.number == v.number + 1).map_or(current, |w| &w.doc);
-        let after_rendered = render_body(&after.body, Some(after.kind), &site_ctx.base_path, site.config.markdown.allow_html);
+        let after = tree
+            .versions
+            .iter()
+            .find(|w| w.current == v.current && w.number == v.number + 1)
+            .map_or(current, |w| &w.doc);
+        let after_rendered = render_body(
+            &after.body,
+            Some(after.kind),
+            &site_ctx.base_path,
+            site.config.markdown.allow_html,
+        );
         let (diff_html, changed_share) = crate::compare::comparison::revision_text(
             &rendered.sections,
             &after_rendered.sections,
             &format!("{}{}", site_ctx.base_path, v.doc.url_path),
             &format!("{}{}", site_ctx.base_path, after.url_path),
         );
-        let mut ctx = page_context(base, &format!("{}{}revisions/{}/", site_ctx.base_path, current.url_path, v.number));
+        let mut ctx = page_context(
+            base,
+            &format!("{}{}revisions/{}/", site_ctx.base_path, current.url_path, v.number),
+        );
         ctx.insert("page", &page);
         ctx.insert("section", &section);
         ctx.insert("diff_html", &diff_html);
         ctx.insert("changed_share", &changed_share);
         ctx.insert("after_url", &format!("{}{}", site_ctx.base_path, after.url_path));
         let html = site.theme.render("revision.html", &ctx, Some(&v.doc.file))?;
-        sink.write(&format!("{}revisions/{}/index.html", current.url_path, v.number), &minify::html(&html))
-            .map_err(|source| BuildError::Io { path: v.doc.file.clone(), source })?;
+        sink.write(
+            &format!("{}revisions/{}/index.html", current.url_path, v.number),
+            &minify::html(&html),
+        )
+        .map_err(|source| BuildError::Io {
+            path: v.doc.file.clone(),
+            source,
+        })?;
     }
     Ok(())
 }

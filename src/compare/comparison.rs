@@ -295,7 +295,12 @@ pub fn report_text(a: &[TextSection], b: &[TextSection]) -> (String, String) {
 /// Two texts of one document, before and after a correction: the section-by-section
 /// diff (links to paragraphs point at the two versions' pages) and the share changed.
 pub fn revision_text(a: &[TextSection], b: &[TextSection], url_a: &str, url_b: &str) -> (String, String) {
-    let names = Names { page_a: url_a, page_b: url_b, name_a: "更正前", name_b: "更正后" };
+    let names = Names {
+        page_a: url_a,
+        page_b: url_b,
+        name_a: "更正前",
+        name_b: "更正后",
+    };
     let (rows, changed, total) = report_sections(a, b, &names, &mut Summary::default());
     let html = rows.into_iter().map(|r| r.html).collect::<Vec<_>>().concat();
     (html, share(changed, total))

@@ -60,6 +60,31 @@ pub struct Rendered {
     pub sections: Vec<text::TextSection>,
     /// Explicit heading ids used twice, or taken by the theme: errors for the caller.
     pub id_conflicts: Vec<IdConflict>,
+    /// Set (to the 1-based body line) when the body nests deeper than [`MAX_NESTING`]:
+    /// nothing else is rendered, and the caller reports an error.
+    pub too_deep: Option<usize>,
+}
+
+/// How deep blocks and inlines may nest (quotes in lists in quotes…). Real documents
+/// stay far below; deeper input would exhaust the stack of the HTML minifier.
+pub const MAX_NESTING: usize = 100;
+
+/// The line of the first node nested deeper than [`MAX_NESTING`], walking without
+/// recursion.
+fn too_deep<'a>(root: &'a AstNode<'a>) -> Option<usize> {
+    let mut depth = 0usize;
+    for edge in root.traverse() {
+        match edge {
+            comrak::arena_tree::NodeEdge::Start(n) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(n.data().sourcepos.start.line.max(1));
+                }
+            }
+            comrak::arena_tree::NodeEdge::End(_) => depth -= 1,
+        }
+    }
+    None
 }
 
 /// An explicit `{#id}` that is already in use on the page.
@@ -149,17 +174,33 @@ fn comrak_options(base_path: &str, allow_html: bool) -> Options<'static> {
 pub fn sanitize(html: &str) -> String {
     use std::collections::HashSet;
     let mut b = ammonia::Builder::default();
-    b.add_tags(["details", "summary", "section", "figure", "figcaption", "mark", "ins", "del"])
-        .add_generic_attributes(["id", "class", "aria-label", "aria-hidden", "role", "lang", "title"])
-        .add_tag_attributes("a", ["data-footnote-ref", "data-footnote-backref", "data-footnote-backref-idx"])
-        .add_tag_attributes("section", ["data-footnotes"])
-        .add_tag_attributes("td", ["align"])
-        .add_tag_attributes("th", ["align"])
-        .add_tag_attributes("ol", ["start"])
-        .add_tag_attributes("details", ["open"])
-        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
-        .link_rel(None)
-        .strip_comments(true);
+    b.add_tags([
+        "details",
+        "summary",
+        "section",
+        "figure",
+        "figcaption",
+        "mark",
+        "ins",
+        "del",
+    ])
+    .add_generic_attributes(["id", "class", "aria-label", "aria-hidden", "role", "lang", "title"])
+    .add_tag_attributes(
+        "a",
+        [
+            "data-footnote-ref",
+            "data-footnote-backref",
+            "data-footnote-backref-idx",
+        ],
+    )
+    .add_tag_attributes("section", ["data-footnotes"])
+    .add_tag_attributes("td", ["align"])
+    .add_tag_attributes("th", ["align"])
+    .add_tag_attributes("ol", ["start"])
+    .add_tag_attributes("details", ["open"])
+    .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+    .link_rel(None)
+    .strip_comments(true);
     // Every class is kept (allowed_classes stays empty): they only select our stylesheet.
     b.clean(html).to_string()
 }
@@ -222,6 +263,12 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     let options = comrak_options(&opts.base_path, opts.allow_html);
     let arena = Arena::new();
     let root = parse_document(&arena, markdown, &options);
+    if let Some(line) = too_deep(root) {
+        return Rendered {
+            too_deep: Some(line),
+            ..Rendered::default()
+        };
+    }
 
     let mut ids = IdAllocator::new();
     let mut headings = Vec::new();
@@ -316,6 +363,7 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     Rendered {
         sections,
         id_conflicts,
+        too_deep: None,
         html,
         toc,
         headings,

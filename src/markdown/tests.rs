@@ -117,9 +117,13 @@ fn toc_nests_subheadings() {
 
 #[test]
 fn deep_nesting_does_not_overflow() {
+    // Beyond MAX_NESTING nothing is rendered and the caller reports an error.
     let deep = "> ".repeat(2000) + "深";
     let r = render(&deep, &opts());
+    assert_eq!(r.too_deep, Some(1));
+    let r = render(&("> ".repeat(MAX_NESTING - 5) + "深"), &opts());
     assert!(r.html.contains("深"));
+    assert_eq!(r.too_deep, None);
 }
 
 #[test]

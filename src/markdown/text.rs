@@ -78,6 +78,15 @@ pub fn sections<'a>(root: &'a AstNode<'a>) -> Vec<TextSection> {
 }
 
 fn collect<'a>(node: &'a AstNode<'a>, out: &mut Vec<TextSection>) {
+    // Containers are walked with an explicit stack, not recursion: quotes may nest
+    // thousands deep (tests/hostile.rs).
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        collect_one(node, out, &mut stack);
+    }
+}
+
+fn collect_one<'a>(node: &'a AstNode<'a>, out: &mut Vec<TextSection>, stack: &mut Vec<&'a AstNode<'a>>) {
     let value = node.data().value.clone();
     match value {
         NodeValue::Heading(h) => out.push(TextSection {
@@ -101,9 +110,9 @@ fn collect<'a>(node: &'a AstNode<'a>, out: &mut Vec<TextSection>) {
         | NodeValue::BlockQuote
         | NodeValue::MultilineBlockQuote(_)
         | NodeValue::Alert(_) => {
-            for child in node.children() {
-                collect(child, out);
-            }
+            let first = stack.len();
+            stack.extend(node.children());
+            stack[first..].reverse();
         }
         NodeValue::FootnoteDefinition(_) | NodeValue::ThematicBreak | NodeValue::HtmlBlock(_) => {}
         _ => push(out, id_of(node), flat_text(node)),

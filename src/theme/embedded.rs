@@ -28,12 +28,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "report.html",
         include_str!("../../themes/default/templates/report.html"),
     ),
-    ("revision.html", include_str!("../../themes/default/templates/revision.html")),
+    (
+        "revision.html",
+        include_str!("../../themes/default/templates/revision.html"),
+    ),
     (
         "revisions.html",
         include_str!("../../themes/default/templates/revisions.html"),
     ),
-    ("search.html", include_str!("../../themes/default/templates/search.html")),
+    (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
     (
         "section.html",
         include_str!("../../themes/default/templates/section.html"),
