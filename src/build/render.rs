@@ -207,7 +207,7 @@ pub(super) fn render_site(
     for a in &hashed {
         write(&a.out_path, &a.bytes)?;
     }
-    let copied = copy_site_static(&opts.root, tree, sink)?;
+    copy_site_static(&opts.root, tree, sink)?;
 
     let base = base_context(site, &site_ctx, &assets, opts.live_reload);
     progress.set_length(planned.len() as u64);
@@ -302,7 +302,7 @@ pub(super) fn render_site(
     let compared = crate::compare::write_all(site, &texts, &site_ctx, &base, sink).map_err(BuildError::Invalid)?;
 
     // The search index and page, from the same texts.
-    let searched = crate::search::write_all(site, &texts, &site_ctx, &base, sink).map_err(BuildError::Invalid)?;
+    crate::search::write_all(site, &texts, &site_ctx, &base, sink).map_err(BuildError::Invalid)?;
 
     // Fixed pages.
     let ctx404 = page_context(&base, &format!("{base_path}404.html"));
@@ -322,13 +322,11 @@ pub(super) fn render_site(
 
     // Redirects for aliases.
     let redirect_js = assets.get("redirect.js").cloned().unwrap_or_default();
-    let mut alias_count = 0;
     for d in &tree.documents {
         for a in &d.aliases {
             let out = aliases::alias_output_path(a).expect("validated in plan");
             let target = format!("{base_path}{}", d.url_path);
             write(&out, aliases::redirect_html(&target, &redirect_js, &d.title).as_bytes())?;
-            alias_count += 1;
         }
     }
 
@@ -385,7 +383,8 @@ pub(super) fn render_site(
     progress.finish_and_clear();
     Ok(BuildSummary {
         pages,
-        files: pages + hashed.len() + copied + alias_count + 5 + searched.files,
+        // Counted from what was written, by the manifest's recorder (build::render_recorded).
+        files: 0,
         elapsed: Duration::ZERO,
         warnings: {
             let mut w = Diagnostics(compared.warnings);
@@ -396,8 +395,7 @@ pub(super) fn render_site(
 }
 
 /// Copies the site's `static/` and content assets as they are. Returns the count.
-fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<usize, BuildError> {
-    let mut n = 0;
+fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<(), BuildError> {
     let static_dir = root.join("static");
     let mut files: Vec<(PathBuf, String)> = tree.assets.clone();
     if static_dir.is_dir() {
@@ -428,9 +426,8 @@ fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<
             path: PathBuf::from(&rel),
             source,
         })?;
-        n += 1;
     }
-    Ok(n)
+    Ok(())
 }
 
 /// Superseded texts of corrected documents, each at its versioned URL with a notice
