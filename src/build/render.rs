@@ -405,14 +405,7 @@ fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<
                 source: e.into(),
             })?;
             if entry.file_type().is_file() {
-                let rel = entry
-                    .path()
-                    .strip_prefix(&static_dir)
-                    .expect("under static")
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let rel = crate::paths::slash_relative(entry.path(), &static_dir);
                 files.push((entry.path().to_path_buf(), rel));
             }
         }

@@ -12,6 +12,7 @@ use super::front_matter::{decode_utf8, normalise_newlines, split};
 use super::versions::{DocVersion, attach, split_version};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::paths::slash_relative;
 use crate::yaml::key_line;
 
 pub const CONTENT_DIR: &str = "content";
@@ -122,16 +123,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
                 continue;
             }
         };
-        let rel = entry
-            .path()
-            .strip_prefix(&content_dir)
-            .expect("under content")
-            .to_path_buf();
-        let rel_str = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel_str = slash_relative(entry.path(), &content_dir);
         if entry.file_type().is_dir() {
             dirs.push(rel_str);
         } else if rel_str.ends_with(".md") {

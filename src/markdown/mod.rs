@@ -207,7 +207,7 @@ pub fn sanitize(html: &str) -> String {
 
 create_formatter!(CitableHtml, {
     NodeValue::Heading(ref nh) => |context, node, entering| {
-        let id = node.data().attrs.as_ref().and_then(|a| a.id.clone()).unwrap_or_default();
+        let id = node_id(node).unwrap_or_default();
         if entering {
             context.cr()?;
             write!(context, "<h{} id=\"{}\">", nh.level, escape(&id))?;
@@ -217,7 +217,7 @@ create_formatter!(CitableHtml, {
         }
     },
     NodeValue::Paragraph => |context, node, entering| {
-        let id = node.data().attrs.as_ref().and_then(|a| a.id.clone());
+        let id = node_id(node);
         match id {
             None => return format_node_default(context, node, entering),
             Some(id) => {
@@ -232,7 +232,7 @@ create_formatter!(CitableHtml, {
         }
     },
     NodeValue::Item(_) => |context, node, entering| {
-        let id = node.data().attrs.as_ref().and_then(|a| a.id.clone());
+        let id = node_id(node);
         match id {
             None => return format_node_default(context, node, entering),
             Some(id) => {
@@ -254,7 +254,9 @@ fn set_id(node: &AstNode<'_>, id: &str) {
     attrs.id = Some(id.to_string());
 }
 
-fn explicit_id(node: &AstNode<'_>) -> Option<String> {
+/// The id in a node's attributes: the explicit `{#id}` before ids are assigned, the
+/// assigned id after.
+fn node_id(node: &AstNode<'_>) -> Option<String> {
     node.data().attrs.as_ref().and_then(|a| a.id.clone())
 }
 
@@ -279,7 +281,7 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     let mut id_conflicts = Vec::new();
     for node in root.descendants() {
         if matches!(node.data().value, NodeValue::Heading(_)) {
-            if let Some(id) = explicit_id(node) {
+            if let Some(id) = node_id(node) {
                 if !ids.take_exact(&id) {
                     id_conflicts.push(IdConflict {
                         id,
@@ -299,7 +301,7 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
         match value {
             NodeValue::Heading(nh) => {
                 let title = node.collect_text();
-                let id = explicit_id(node).unwrap_or_else(|| ids.unique(&slugify(&title)));
+                let id = node_id(node).unwrap_or_else(|| ids.unique(&slugify(&title)));
                 set_id(node, &id);
                 if nh.level <= 2 {
                     section_id = Some(id.clone());
@@ -405,7 +407,7 @@ fn collect_items<'a>(root: &'a AstNode<'a>, options: &Options, plugins: &Plugins
             }
             let html = if allow_html { sanitize(&html) } else { html };
             Item {
-                id: explicit_id(item).unwrap_or_default(),
+                id: node_id(item).unwrap_or_default(),
                 html: html.trim().to_string(),
                 text: item.collect_text().trim().to_string(),
             }

@@ -39,12 +39,7 @@ pub fn verify(dir: &Path) -> io::Result<VerifyReport> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).expect("under dir");
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = crate::paths::slash_relative(entry.path(), dir);
         if rel == MANIFEST_FILE {
             continue;
         }

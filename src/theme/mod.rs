@@ -84,12 +84,7 @@ fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf, Vec<u
         if !entry.file_type().is_file() || crate::content::is_ignored_name(&entry.file_name().to_string_lossy()) {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).expect("under dir");
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = crate::paths::slash_relative(entry.path(), dir);
         let bytes = std::fs::read(entry.path())
             .map_err(|e| Diagnostic::error(display_path(root, entry.path()), format!("cannot read: {e}")))?;
         out.push((rel, display_path(root, entry.path()), bytes));
