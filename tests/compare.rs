@@ -365,7 +365,7 @@ fn the_picker_works_without_javascript() {
 }
 
 #[test]
-fn long_series_get_only_consecutive_pairs() {
+fn long_series_get_consecutive_pairs_and_pairs_with_the_newest() {
     let site = Site::new();
     site.doc(
         "content/reports/_index.md",
@@ -383,10 +383,13 @@ fn long_series_get_only_consecutive_pairs() {
     for y in 2015..2018 {
         assert!(site.exists(&format!("reports/compare/{y}-{}/index.html", y + 1)));
     }
+    // Each older version against the newest, but no other pair.
+    assert!(site.exists("reports/compare/2015-2018/index.html"));
+    assert!(site.exists("reports/compare/2016-2018/index.html"));
     assert!(!site.exists("reports/compare/2015-2017/index.html"));
     assert!(
         site.read("reports/compare/index.html")
-            .contains("仅生成相邻版本之间的对比")
+            .contains("以及各版本与最新版本的对比")
     );
 }
 

@@ -11,6 +11,9 @@ use indicatif::ProgressBar;
 use thiserror::Error;
 
 mod render;
+mod timings;
+
+pub use timings::Timings;
 
 use crate::config::SiteConfig;
 use crate::content::{self, ContentTree};
@@ -58,6 +61,8 @@ pub struct BuildSummary {
     pub files: usize,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
+    /// Wall time per pipeline phase (`build --timings`).
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 #[derive(Debug, Error)]
@@ -110,14 +115,17 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildError> {
 /// Builds the site into `opts.output_dir`, replacing it only on success.
 pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
-    let site = load(opts)?;
+    let timings = Timings::default();
+    let site = timings.phase("load content", || load(opts))?;
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| BuildError::Io { path, source }
     };
     let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
-    let (mut summary, manifest) = render_recorded(&site, opts, &staging, progress)?;
-    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings);
+    let (mut summary, manifest) = render_recorded(&site, opts, &staging, progress, &timings)?;
+    timings.phase("proof-read", || {
+        crate::lint::apply(&site.tree, &site.config, &mut summary.warnings)
+    });
     // What the previous build published must stay reachable: warn here, fail in `check`.
     if let Ok(previous) = Manifest::read(&opts.output_dir) {
         let lost = permanence::lost(&previous, &manifest);
@@ -125,7 +133,10 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
             .warnings
             .extend(permanence::diagnostics(&lost, Severity::Warning));
     }
-    staging.commit(&opts.output_dir).map_err(io(&opts.output_dir))?;
+    timings
+        .phase("publish (swap)", || staging.commit(&opts.output_dir))
+        .map_err(io(&opts.output_dir))?;
+    summary.phases = timings.phases();
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
@@ -138,7 +149,7 @@ pub fn build_to_new_dir(opts: &BuildOptions) -> Result<(PathBuf, BuildSummary), 
         path: opts.output_dir.clone(),
         source,
     })?;
-    let (mut summary, _) = render_recorded(&site, opts, &staging, &ProgressBar::hidden())?;
+    let (mut summary, _) = render_recorded(&site, opts, &staging, &ProgressBar::hidden(), &Timings::default())?;
     crate::lint::apply(&site.tree, &site.config, &mut summary.warnings);
     summary.elapsed = start.elapsed();
     Ok((staging.keep(), summary))
@@ -150,7 +161,13 @@ pub fn build_to_new_dir(opts: &BuildOptions) -> Result<(PathBuf, BuildSummary), 
 pub fn check(opts: &BuildOptions, previous: Option<&Path>) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
     let site = load(opts)?;
-    let (mut summary, manifest) = render_recorded(&site, opts, &NullSink::default(), &ProgressBar::hidden())?;
+    let (mut summary, manifest) = render_recorded(
+        &site,
+        opts,
+        &NullSink::default(),
+        &ProgressBar::hidden(),
+        &Timings::default(),
+    )?;
     crate::lint::apply(&site.tree, &site.config, &mut summary.warnings);
     let previous = match previous {
         Some(dir) => Some(Manifest::read(dir).map_err(|e| {
@@ -182,9 +199,11 @@ fn render_recorded(
     opts: &BuildOptions,
     sink: &dyn Sink,
     progress: &ProgressBar,
+    timings: &Timings,
 ) -> Result<(BuildSummary, Manifest), BuildError> {
     let recorder = Recorder::new(sink);
-    let mut summary = render::render_site(site, opts, &recorder, progress)?;
+    let mut summary = render::render_site(site, opts, &recorder, progress, timings)?;
+    let manifest_start = Instant::now();
     let aliases = site
         .tree
         .documents
@@ -206,5 +225,6 @@ fn render_recorded(
             source,
         })?;
     summary.files = manifest.files.len() + 1;
+    timings.record("manifest", manifest_start.elapsed());
     Ok((summary, manifest))
 }

@@ -9,7 +9,7 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 use tera::Context;
 
-use super::{BuildError, BuildOptions, BuildSummary, LoadedSite};
+use super::{BuildError, BuildOptions, BuildSummary, LoadedSite, Timings};
 use crate::content::{ContentTree, Kind};
 use crate::derive::{aliases, feeds, listings};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -186,8 +186,10 @@ pub(super) fn render_site(
     opts: &BuildOptions,
     sink: &dyn Sink,
     progress: &ProgressBar,
+    timings: &Timings,
 ) -> Result<BuildSummary, BuildError> {
     let tree = &site.tree;
+    let started = std::time::Instant::now();
     let planned = plan(tree).map_err(BuildError::Invalid)?;
     let site_ctx = SiteCtx::new(&site.config);
     let base_path = site_ctx.base_path.clone();
@@ -211,6 +213,9 @@ pub(super) fn render_site(
 
     let base = base_context(site, &site_ctx, &assets, opts.live_reload);
     progress.set_length(planned.len() as u64);
+
+    timings.record("plan and assets", started.elapsed());
+    let started = std::time::Instant::now();
 
     // Documents, in parallel; each page is rendered, minified and written at once.
     let doc_results: Vec<Result<DocText, Diagnostic>> = (0..tree.documents.len())
@@ -284,6 +289,7 @@ pub(super) fn render_site(
         })
         .collect();
 
+    timings.record("documents and sections", started.elapsed());
     let mut diags = Diagnostics::default();
     let mut texts: Vec<DocText> = Vec::with_capacity(doc_results.len());
     for r in doc_results {
@@ -299,10 +305,19 @@ pub(super) fn render_site(
     }
 
     // Comparisons between versions, from the documents' text.
-    let compared = crate::compare::write_all(site, &texts, &site_ctx, &base, sink).map_err(BuildError::Invalid)?;
+    let compared = timings
+        .phase("comparisons", || {
+            crate::compare::write_all(site, &texts, &site_ctx, &base, sink)
+        })
+        .map_err(BuildError::Invalid)?;
 
     // The search index and page, from the same texts.
-    crate::search::write_all(site, &texts, &site_ctx, &base, sink).map_err(BuildError::Invalid)?;
+    timings
+        .phase("search index", || {
+            crate::search::write_all(site, &texts, &site_ctx, &base, sink)
+        })
+        .map_err(BuildError::Invalid)?;
+    let started = std::time::Instant::now();
 
     // Fixed pages.
     let ctx404 = page_context(&base, &format!("{base_path}404.html"));
@@ -380,12 +395,14 @@ pub(super) fn render_site(
     write("robots.txt", feeds::robots_txt(&site_ctx.base_url).as_bytes())?;
 
     let pages = tree.documents.len() + tree.sections.len() + compared.pages;
+    timings.record("fixed pages, data, feeds", started.elapsed());
     progress.finish_and_clear();
     Ok(BuildSummary {
         pages,
         // Counted from what was written, by the manifest's recorder (build::render_recorded).
         files: 0,
         elapsed: Duration::ZERO,
+        phases: Vec::new(),
         warnings: {
             let mut w = Diagnostics(compared.warnings);
             w.sort();

@@ -39,6 +39,9 @@ enum Command {
         /// Include documents marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print the wall time of each build phase.
+        #[arg(long)]
+        timings: bool,
     },
     /// Build, serve over HTTP, rebuild on change and reload open pages.
     Serve {
@@ -106,6 +109,7 @@ pub fn run() -> ExitCode {
             output_dir,
             base_url,
             drafts,
+            timings,
         } => {
             let mut opts = BuildOptions::new(&cli.root);
             if let Some(o) = output_dir {
@@ -113,7 +117,7 @@ pub fn run() -> ExitCode {
             }
             opts.base_url = base_url;
             opts.drafts = drafts;
-            run_build(&opts)
+            run_build(&opts, timings)
         }
         Command::Check {
             drafts,
@@ -185,7 +189,7 @@ fn report_error(e: &BuildError) {
     }
 }
 
-fn run_build(opts: &BuildOptions) -> anyhow::Result<ExitCode> {
+fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<ExitCode> {
     let bar = delayed_progress();
     match build::build(opts, &bar) {
         Ok(s) => {
@@ -197,6 +201,11 @@ fn run_build(opts: &BuildOptions) -> anyhow::Result<ExitCode> {
                 opts.output_dir.display(),
                 s.elapsed.as_millis()
             );
+            if timings {
+                for (name, took) in &s.phases {
+                    eprintln!("  {name:<24} {:>7} ms", took.as_millis());
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

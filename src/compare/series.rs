@@ -3,9 +3,12 @@
 //! A *series* is the documents of one comparable kind (report, impartiality,
 //! commitment) in one section, oldest first: reports by year, statements by
 //! effective date (the order `derive::listings` uses for previous/next, so the links
-//! agree). A series of two or more gets `/SECTION/compare/A-B/` for each consecutive
-//! pair, for every pair while it has at most `compare_all_pairs_max` versions
-//! (section or site `extra`, default 15), a picker at `/SECTION/compare/`, and, for
+//! agree). A series of two or more gets `/SECTION/compare/A-B/` for every pair while
+//! it has at most `compare_all_pairs_max` versions (section or site `extra`, default
+//! 6); a longer one gets each consecutive pair and each older version against the
+//! newest (what changed since then), so the count grows with the years, not with
+//! their square: twelve years of reports are 21 pages, not 66. Then a picker at
+//! `/SECTION/compare/`, and, for
 //! reports, `/SECTION/trends/`. When one section holds two comparable series, the
 //! one of the section's own kind keeps these paths and the other gets
 //! `/SECTION/compare/KIND/…`, so that nothing is written twice.
@@ -18,8 +21,8 @@ use std::collections::BTreeMap;
 use crate::content::{ContentTree, Document, Kind, Section};
 use crate::theme::context::{PageCtx, SiteCtx};
 
-/// Default for `compare_all_pairs_max`.
-pub const ALL_PAIRS_MAX: usize = 15;
+/// Default for `compare_all_pairs_max`: up to 15 pages per series.
+pub const ALL_PAIRS_MAX: usize = 6;
 /// The `extra` key (section, else site) that overrides [`ALL_PAIRS_MAX`].
 pub const ALL_PAIRS_KEY: &str = "compare_all_pairs_max";
 
@@ -56,13 +59,17 @@ impl Series<'_> {
         self.docs.len() <= max
     }
 
-    /// The pairs (positions, older first) to generate, in a stable order.
+    /// The pairs (positions, older first) to generate, in a stable order: every pair,
+    /// or for a long series the consecutive ones and each version against the newest.
     pub fn pairs(&self, site_extra: &BTreeMap<String, yaml_serde::Value>) -> Vec<(usize, usize)> {
         let n = self.docs.len();
         if self.all_pairs(site_extra) {
             (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect()
         } else {
-            (1..n).map(|j| (j - 1, j)).collect()
+            let mut pairs: Vec<(usize, usize)> = (1..n).map(|j| (j - 1, j)).collect();
+            pairs.extend((0..n.saturating_sub(2)).map(|i| (i, n - 1)));
+            pairs.sort_unstable();
+            pairs
         }
     }
 }

@@ -58,10 +58,15 @@ impl ContentTree {
     }
 }
 
-/// Hidden files and editors' backup and swap files (`.x.swp`, `2018.md~`, `#2018.md#`,
+/// Hidden files and editors' backup, swap and temporary files (`.x.swp`, `2018.md~`,
+/// `2018.md.tmp`, `#2018.md#`,
 /// vim's `4913` probe) are not content: they come and go while an officer edits.
 pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || (name.starts_with('#') && name.ends_with('#')) || name == "4913"
+    name.starts_with('.')
+        || name.ends_with('~')
+        || [".swp", ".swx", ".tmp"].iter().any(|s| name.ends_with(s))
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
 }
 
 /// URL-safe path segments: citable URLs must not depend on how a browser or a mail

@@ -173,22 +173,22 @@ fn build_shards(streams: &[DocStreams], a: u32, b: u32) -> impl Iterator<Item = 
     (0..passes).map(move |pass| {
         let keep_a = |g: Gram| shard_of(g, a) % passes == pass;
         let keep_b = |g: Gram| shard_of(g, b) % passes == pass;
-        // Per document: its records sorted by shard, then gram.
+        // Per document: its records grouped by shard.
         let per_doc: Vec<_> = streams
             .par_iter()
             .map(|s| {
-                let mut g = index::doc_grams(s, keep_a, keep_b);
-                g.counts.sort_by_key(|(g, _)| (shard_of(*g, a), *g));
-                g.positions.sort_by_key(|(g, _)| (shard_of(*g, b), *g));
-                g
+                let g = index::doc_grams(s, keep_a, keep_b);
+                (
+                    ByShard::new(g.counts, a, passes, pass),
+                    ByShard::new(g.positions, b, passes, pass),
+                )
             })
             .collect();
         let a_files = (0..a).into_par_iter().filter(|s| s % passes == pass).map(|s| {
             let mut shard = ShardBuilder::default();
             let mut body = Vec::new();
-            for (doc, g) in per_doc.iter().enumerate() {
-                let from = g.counts.partition_point(|(k, _)| shard_of(*k, a) < s);
-                for (gram, c) in g.counts[from..].iter().take_while(|(k, _)| shard_of(*k, a) == s) {
+            for (doc, (counts, _)) in per_doc.iter().enumerate() {
+                for (gram, c) in counts.shard(s / passes) {
                     body.clear();
                     put_varint(&mut body, counts_value(*c));
                     shard.push(*gram, doc as u32, &body, &[]);
@@ -199,9 +199,8 @@ fn build_shards(streams: &[DocStreams], a: u32, b: u32) -> impl Iterator<Item = 
         let b_files = (0..b).into_par_iter().filter(|s| s % passes == pass).map(|s| {
             let mut shard = ShardBuilder::default();
             let (mut head, mut tail) = (Vec::new(), Vec::new());
-            for (doc, g) in per_doc.iter().enumerate() {
-                let from = g.positions.partition_point(|(k, _)| shard_of(*k, b) < s);
-                for (gram, p) in g.positions[from..].iter().take_while(|(k, _)| shard_of(*k, b) == s) {
+            for (doc, (_, positions)) in per_doc.iter().enumerate() {
+                for (gram, p) in positions.shard(s / passes) {
                     head.clear();
                     tail.clear();
                     put_positions(&mut head, &mut tail, p);
@@ -214,4 +213,40 @@ fn build_shards(streams: &[DocStreams], a: u32, b: u32) -> impl Iterator<Item = 
         out.extend(b_files.collect::<Vec<_>>());
         out
     })
+}
+
+/// One document's records of one pass, ordered by shard then gram, with where each
+/// shard's run starts. A shard's records are then a slice, found by index: looking
+/// them up by binary search instead, for every shard and every document, cost more
+/// than building the shards.
+struct ByShard<T> {
+    records: Vec<(Gram, T)>,
+    /// `records[starts[k]..starts[k + 1]]` belong to the pass's k-th shard
+    /// (shard `k * passes + pass`).
+    starts: Vec<u32>,
+}
+
+impl<T> ByShard<T> {
+    fn new(records: Vec<(Gram, T)>, shards: u32, passes: u32, pass: u32) -> ByShard<T> {
+        let slot = |g: Gram| (shard_of(g, shards) / passes) as usize;
+        let mut keyed: Vec<(usize, Gram, T)> = records.into_iter().map(|(g, t)| (slot(g), g, t)).collect();
+        keyed.sort_unstable_by_key(|(k, g, _)| (*k, *g));
+        let slots = (shards - pass).div_ceil(passes) as usize;
+        let mut starts = vec![0u32; slots + 1];
+        for (k, _, _) in &keyed {
+            starts[k + 1] += 1;
+        }
+        for k in 0..slots {
+            starts[k + 1] += starts[k];
+        }
+        ByShard {
+            records: keyed.into_iter().map(|(_, g, t)| (g, t)).collect(),
+            starts,
+        }
+    }
+
+    fn shard(&self, k: u32) -> &[(Gram, T)] {
+        let k = k as usize;
+        &self.records[self.starts[k] as usize..self.starts[k + 1] as usize]
+    }
 }

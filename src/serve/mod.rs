@@ -23,6 +23,10 @@ use watch::{SiteWatcher, Wait};
 
 /// How often the rebuild loop looks at the stop flag.
 const TICK: Duration = Duration::from_millis(200);
+/// How many builds in a row may be thrown away because sources changed while they ran
+/// (see [`rebuild`]) before one is served anyway, so that a source changing without
+/// pause still gets served.
+const MAX_DISCARDED: u32 = 3;
 
 /// Serves until the process is interrupted.
 pub fn serve(root: &Path, interface: &str, port: u16, drafts: bool) -> anyhow::Result<()> {
@@ -51,7 +55,8 @@ pub fn serve_until(root: &Path, interface: &str, port: u16, drafts: bool, stop: 
     };
 
     let shared = Arc::new(Shared::new());
-    rebuild(&opts, &shared, "built");
+    let mut discarded = 0;
+    rebuild(&opts, &shared, &mut watcher, &mut discarded, "built");
     let http_thread = server::spawn(http, shared.clone(), stop.clone());
     println!("serving {} at {base_url} (Ctrl+C to stop)", root.display());
 
@@ -63,7 +68,7 @@ pub fn serve_until(root: &Path, interface: &str, port: u16, drafts: bool, stop: 
             Wait::Changed(_) if stop.load(Ordering::SeqCst) => break Ok(()),
             Wait::Changed(paths) => {
                 println!("changed: {}", describe(&paths));
-                rebuild(&opts, &shared, "rebuilt");
+                rebuild(&opts, &shared, &mut watcher, &mut discarded, "rebuilt");
             }
             Wait::Idle => {}
             Wait::Closed => break Err(anyhow!("file watching stopped unexpectedly")),
@@ -81,9 +86,25 @@ pub fn serve_until(root: &Path, interface: &str, port: u16, drafts: bool, stop: 
 
 /// Builds into a new folder and switches to it, or records the error and keeps serving
 /// the previous site.
-fn rebuild(opts: &BuildOptions, shared: &Shared, verb: &str) {
+fn rebuild(opts: &BuildOptions, shared: &Shared, watcher: &mut SiteWatcher, discarded: &mut u32, verb: &str) {
     let start = Instant::now();
-    match build::build_to_new_dir(opts) {
+    let result = build::build_to_new_dir(opts);
+    // Sources changed while the build was reading them: it may have caught a file
+    // half-written (a page cut short, or a bogus error such as invalid UTF-8 or a
+    // missing front matter) or mixed old and new files. While a whole site is being
+    // served, keep serving it and build again once things settle, rather than publish
+    // a torn site or flash an error in the open pages. The changes are kept by the
+    // watcher, so the next wait returns at once.
+    if watcher.changed_meanwhile() && shared.site().is_some() && *discarded < MAX_DISCARDED {
+        *discarded += 1;
+        if let Ok((dir, _)) = &result {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        println!("sources changed during the build; building again");
+        return;
+    }
+    *discarded = 0;
+    match result {
         Ok((dir, summary)) => {
             eprint!("{}", summary.warnings);
             if let Some(old) = shared.publish(dir) {

@@ -2,7 +2,14 @@
 //! until [`QUIET`] passes without another, then report one change. Rapid saves and
 //! atomic saves (write a temporary file, rename it over the original) thus cause one
 //! rebuild, and the build only reads files once things have settled.
+//!
+//! Where the platform reports files being closed after writing (inotify), a source
+//! that has been written to but not closed yet (a copy from a network share, a script
+//! writing a report piece by piece) is waited for, up to [`WRITER_LIMIT`]: a pause
+//! longer than [`QUIET`] in the middle of a file must not get half of it built and
+//! served.
 
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -16,6 +23,12 @@ const FOLDERS: [&str; 4] = ["content", "templates", "themes", "static"];
 const CONFIG: &str = "config.yaml";
 /// How long things must stay quiet before a rebuild.
 pub const QUIET: Duration = Duration::from_millis(150);
+/// How long a source still open for writing may hold a rebuild back after the last
+/// event (a writer that never closes, or a close event we missed).
+pub const WRITER_LIMIT: Duration = Duration::from_secs(3);
+/// Whether the watcher reports files closed after writing, so that we can tell a file
+/// still being written.
+const SEES_CLOSE_WRITE: bool = cfg!(any(target_os = "linux", target_os = "android"));
 
 pub enum Wait {
     /// Sources changed (the paths, deduplicated, for messages).
@@ -30,6 +43,10 @@ pub struct SiteWatcher {
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
     root: PathBuf,
+    /// Changes seen by [`SiteWatcher::changed_meanwhile`], for the next wait.
+    pending: Vec<PathBuf>,
+    /// Sources written to and not closed since (absolute paths, as in events).
+    writing: HashSet<PathBuf>,
 }
 
 impl SiteWatcher {
@@ -46,13 +63,21 @@ impl SiteWatcher {
                 watcher.watch(&dir, RecursiveMode::Recursive)?;
             }
         }
-        Ok(SiteWatcher { watcher, events, root })
+        Ok(SiteWatcher {
+            watcher,
+            events,
+            root,
+            pending: Vec::new(),
+            writing: HashSet::new(),
+        })
     }
 
-    /// Waits up to `timeout` for a relevant event, then for things to settle.
+    /// Waits up to `timeout` for a relevant event (or takes those seen during the last
+    /// build), then for things to settle: [`QUIET`] without another event, and no
+    /// source still open for writing.
     pub fn wait(&mut self, timeout: Duration, stop: &AtomicBool) -> Wait {
         let deadline = Instant::now() + timeout;
-        let mut changed = Vec::new();
+        let mut changed = std::mem::take(&mut self.pending);
         while changed.is_empty() {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.events.recv_timeout(left) {
@@ -61,23 +86,45 @@ impl SiteWatcher {
                 Err(RecvTimeoutError::Disconnected) => return Wait::Closed,
             }
         }
-        let mut quiet_until = Instant::now() + QUIET;
+        let mut last_event = Instant::now();
         while !stop.load(Ordering::SeqCst) {
-            let left = quiet_until.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
+            // A file deleted while open for writing sends no close event we would see.
+            self.writing.retain(|p| p.exists());
+            let settle = if self.writing.is_empty() { QUIET } else { WRITER_LIMIT };
+            let left = (last_event + settle).saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                // Given up on writers that never closed: they no longer hold anything back.
+                self.writing.clear();
+                break;
+            }
+            // In slices, so that a long wait for a writer still notices `stop`.
+            match self.events.recv_timeout(left.min(QUIET)) {
                 Ok(event) => {
                     let before = changed.len();
                     self.collect(event, &mut changed);
                     if changed.len() != before {
-                        quiet_until = Instant::now() + QUIET;
+                        last_event = Instant::now();
                     }
                 }
-                Err(_) => break,
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
             }
         }
         changed.sort();
         changed.dedup();
         Wait::Changed(changed)
+    }
+
+    /// Whether sources changed since the last [`SiteWatcher::wait`] returned (while a
+    /// build was reading them); a file still open for writing has changed too. Never
+    /// blocks; the changes are kept, so the next wait reports them at once.
+    pub fn changed_meanwhile(&mut self) -> bool {
+        let mut pending = std::mem::take(&mut self.pending);
+        while let Ok(event) = self.events.try_recv() {
+            self.collect(event, &mut pending);
+        }
+        self.pending = pending;
+        !self.pending.is_empty()
     }
 
     /// Adds the event's relevant paths to `changed`, and starts watching source folders
@@ -91,6 +138,8 @@ impl SiteWatcher {
             }
         };
         if event.need_rescan() {
+            // Events were lost, close events perhaps among them.
+            self.writing.clear();
             changed.push(self.root.clone());
             return;
         }
@@ -101,6 +150,19 @@ impl SiteWatcher {
             let Some(rel) = relevant_path(&self.root, &path) else {
                 continue;
             };
+            if SEES_CLOSE_WRITE {
+                match event.kind {
+                    EventKind::Modify(ModifyKind::Data(_)) => {
+                        self.writing.insert(path.clone());
+                    }
+                    EventKind::Access(AccessKind::Close(AccessMode::Write))
+                    | EventKind::Modify(ModifyKind::Name(_))
+                    | EventKind::Remove(_) => {
+                        self.writing.remove(&path);
+                    }
+                    _ => {}
+                }
+            }
             if rel.components().count() == 1 && path.is_dir() {
                 // A source folder that appeared (or was replaced) after we started.
                 if let Err(e) = self.watcher.watch(&path, RecursiveMode::Recursive) {
@@ -140,19 +202,61 @@ fn relevant_path(root: &Path, path: &Path) -> Option<PathBuf> {
         FOLDERS.contains(&first)
     };
     let hidden = names.iter().any(|n| n.starts_with('.'));
-    (source && !hidden && !is_editor_temp(last)).then(|| rel.to_path_buf())
-}
-
-fn is_editor_temp(name: &str) -> bool {
-    name.ends_with('~')
-        || [".swp", ".swx", ".tmp"].iter().any(|s| name.ends_with(s))
-        || name.starts_with(".#")
-        || name == "4913"
+    // The loader's rule: a file it skips cannot change the site.
+    (source && !hidden && !crate::content::is_ignored_name(last)).then(|| rel.to_path_buf())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+
+    fn changed(wait: Wait) -> Vec<PathBuf> {
+        match wait {
+            Wait::Changed(paths) => paths,
+            Wait::Idle => panic!("no change seen"),
+            Wait::Closed => panic!("the watcher closed"),
+        }
+    }
+
+    #[test]
+    fn waits_for_a_writer_and_keeps_changes_seen_during_a_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let mut watcher = SiteWatcher::new(root).unwrap();
+        let stop = AtomicBool::new(false);
+
+        // A writer pausing for longer than QUIET in the middle of the file.
+        let doc = root.join("content/a.md");
+        let writer = std::thread::spawn(move || {
+            let mut file = std::fs::File::create(doc).unwrap();
+            file.write_all(b"---\n").unwrap();
+            std::thread::sleep(QUIET * 4);
+            file.write_all(b"title: A\n---\n").unwrap();
+            drop(file);
+            Instant::now()
+        });
+        let paths = changed(watcher.wait(Duration::from_secs(5), &stop));
+        let returned = Instant::now();
+        let closed = writer.join().unwrap();
+        assert_eq!(paths, [PathBuf::from("content/a.md")]);
+        if SEES_CLOSE_WRITE {
+            assert!(returned > closed, "reported the change before the file was closed");
+        }
+
+        // A change while a build runs is noticed, and reported by the next wait.
+        assert!(!watcher.changed_meanwhile());
+        std::fs::write(root.join("content/b.md"), "---\ntitle: B\n---\n").unwrap();
+        let start = Instant::now();
+        while !watcher.changed_meanwhile() {
+            assert!(start.elapsed() < Duration::from_secs(5), "change not seen");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let paths = changed(watcher.wait(Duration::from_millis(1), &stop));
+        assert_eq!(paths, [PathBuf::from("content/b.md")]);
+        assert!(!watcher.changed_meanwhile());
+    }
 
     #[test]
     fn filters_paths() {
