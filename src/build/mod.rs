@@ -10,9 +10,13 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 use thiserror::Error;
 
+mod cache;
 mod render;
+mod texts;
 mod timings;
 
+pub use cache::{BuildCache, Keys};
+pub use texts::{DocText, DocTexts};
 pub use timings::Timings;
 
 use crate::config::SiteConfig;
@@ -24,8 +28,6 @@ use crate::output::{Sink, StagingDir};
 use crate::record::manifest::{AliasEntry, MANIFEST_FILE, url_of};
 use crate::record::{Manifest, Recorder, permanence};
 use crate::theme::Theme;
-
-pub use render::DocText;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -59,6 +61,8 @@ pub struct BuildSummary {
     pub pages: usize,
     /// Every file written (pages, redirects, feeds, assets).
     pub files: usize,
+    /// Files taken unchanged from the previous build (see [`cache`]).
+    pub reused: usize,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
     /// Wall time per pipeline phase (`build --timings`).
@@ -122,19 +126,33 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
         move |source| BuildError::Io { path, source }
     };
     let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
-    let (mut summary, manifest) = render_recorded(&site, opts, &staging, progress, &timings)?;
+    let cache = timings.phase("open cache", || BuildCache::open(&opts.output_dir));
+    let keys = timings.phase("cache keys", || Keys::new(&site, opts));
+    let (mut summary, manifest) = render_recorded(&site, opts, &staging, progress, &timings, (&cache, &keys))?;
     timings.phase("proof-read", || {
-        crate::lint::apply(&site.tree, &site.config, &mut summary.warnings)
+        crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &cache.lint_memo(&keys))
     });
     // What the previous build published must stay reachable: warn here, fail in `check`.
-    if let Ok(previous) = Manifest::read(&opts.output_dir) {
-        let lost = permanence::lost(&previous, &manifest);
+    let read;
+    let previous = match cache.manifest() {
+        Some(m) => Some(m),
+        None => {
+            read = Manifest::read(&opts.output_dir).ok();
+            read.as_ref()
+        }
+    };
+    if let Some(previous) = previous {
+        let lost = permanence::lost(previous, &manifest);
         summary
             .warnings
             .extend(permanence::diagnostics(&lost, Severity::Warning));
     }
     timings
-        .phase("publish (swap)", || staging.commit(&opts.output_dir))
+        .phase("publish (swap)", || {
+            BuildCache::forget(&opts.output_dir)?;
+            staging.commit(&opts.output_dir)?;
+            cache.save(&opts.output_dir)
+        })
         .map_err(io(&opts.output_dir))?;
     summary.phases = timings.phases();
     summary.elapsed = start.elapsed();
@@ -149,8 +167,15 @@ pub fn build_to_new_dir(opts: &BuildOptions) -> Result<(PathBuf, BuildSummary), 
         path: opts.output_dir.clone(),
         source,
     })?;
-    let (mut summary, _) = render_recorded(&site, opts, &staging, &ProgressBar::hidden(), &Timings::default())?;
-    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings);
+    let (mut summary, _) = render_recorded(
+        &site,
+        opts,
+        &staging,
+        &ProgressBar::hidden(),
+        &Timings::default(),
+        (&BuildCache::disabled(), &Keys::new(&site, opts)),
+    )?;
+    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &crate::lint::NoMemo);
     summary.elapsed = start.elapsed();
     Ok((staging.keep(), summary))
 }
@@ -167,8 +192,9 @@ pub fn check(opts: &BuildOptions, previous: Option<&Path>) -> Result<BuildSummar
         &NullSink::default(),
         &ProgressBar::hidden(),
         &Timings::default(),
+        (&BuildCache::disabled(), &Keys::new(&site, opts)),
     )?;
-    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings);
+    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &crate::lint::NoMemo);
     let previous = match previous {
         Some(dir) => Some(Manifest::read(dir).map_err(|e| {
             Diagnostic::error(
@@ -200,9 +226,11 @@ fn render_recorded(
     sink: &dyn Sink,
     progress: &ProgressBar,
     timings: &Timings,
+    (cache, keys): (&BuildCache, &Keys),
 ) -> Result<(BuildSummary, Manifest), BuildError> {
     let recorder = Recorder::new(sink);
-    let mut summary = render::render_site(site, opts, &recorder, progress, timings)?;
+    let mut summary = render::render_site(site, opts, &recorder, progress, timings, cache, keys)?;
+    summary.reused = cache.reused();
     let manifest_start = Instant::now();
     let aliases = site
         .tree

@@ -9,24 +9,16 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 use tera::Context;
 
+use super::cache::{BuildCache, Keys};
+use super::texts::{DocText, DocTexts};
 use super::{BuildError, BuildOptions, BuildSummary, LoadedSite, Timings};
 use crate::content::{ContentTree, Kind};
 use crate::derive::{aliases, feeds, listings};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::text::TextSection;
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::output::assets::hash_assets;
 use crate::output::{Sink, minify};
 use crate::theme::context::{PageCtx, SectionCtx, SiteCtx, VersionCtx};
-
-/// What the derived steps (comparisons, search, proof-reading) need from each rendered
-/// document, kept after its page is written; indexed like `ContentTree::documents`.
-#[derive(Debug, Clone)]
-pub struct DocText {
-    pub sections: Vec<TextSection>,
-    /// Every id the page's body defines.
-    pub anchors: Vec<String>,
-}
 
 /// One file to write: where, and from what (for collision messages).
 struct Planned {
@@ -187,6 +179,8 @@ pub(super) fn render_site(
     sink: &dyn Sink,
     progress: &ProgressBar,
     timings: &Timings,
+    cache: &BuildCache,
+    keys: &Keys,
 ) -> Result<BuildSummary, BuildError> {
     let tree = &site.tree;
     let started = std::time::Instant::now();
@@ -218,10 +212,18 @@ pub(super) fn render_site(
     let started = std::time::Instant::now();
 
     // Documents, in parallel; each page is rendered, minified and written at once.
-    let doc_results: Vec<Result<DocText, Diagnostic>> = (0..tree.documents.len())
+    // A page whose inputs did not change since the previous build is reused from it.
+    let doc_results: Vec<Result<Option<DocText>, Diagnostic>> = (0..tree.documents.len())
         .into_par_iter()
         .map(|i| {
             let doc = &tree.documents[i];
+            let out = page_out(&doc.url_path);
+            let key = keys.document(i);
+            let cannot_write = |e: std::io::Error| Diagnostic::error(&doc.file, format!("cannot write its page: {e}"));
+            if cache.reuse(&out, &key, sink).map_err(cannot_write)? {
+                progress.inc(1);
+                return Ok(None);
+            }
             let rendered = render_body(&doc.body, Some(doc.kind), &base_path, site.config.markdown.allow_html);
             if let Some(line) = rendered.too_deep {
                 return Err(too_deep_error(&doc.file).at_line(&doc.source, doc.body_line + line - 1));
@@ -247,13 +249,13 @@ pub(super) fn render_site(
             ctx.insert("page", &page);
             ctx.insert("section", &section);
             let html = site.theme.render(doc.kind.template(), &ctx, Some(&doc.file))?;
-            sink.write(&page_out(&doc.url_path), &minify::html(&html))
-                .map_err(|e| Diagnostic::error(&doc.file, format!("cannot write its page: {e}")))?;
+            sink.write(&out, &minify::html(&html)).map_err(cannot_write)?;
+            cache.note(&out, &key);
             progress.inc(1);
-            Ok(DocText {
+            Ok(Some(DocText {
                 sections: rendered.sections,
                 anchors: rendered.anchors,
-            })
+            }))
         })
         .collect();
 
@@ -263,6 +265,16 @@ pub(super) fn render_site(
     let section_results: Vec<Result<(), Diagnostic>> = sections
         .par_iter()
         .map(|s| {
+            let out = page_out(&s.url_path);
+            let file = s
+                .file
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format!("content/{}", s.key)));
+            let cannot_write = |e: std::io::Error| Diagnostic::error(&file, format!("cannot write its page: {e}"));
+            if cache.reuse(&out, &keys.site(), sink).map_err(cannot_write)? {
+                progress.inc(1);
+                return Ok(());
+            }
             let rendered = render_body(&s.body, None, &base_path, site.config.markdown.allow_html);
             if rendered.too_deep.is_some() {
                 let file = s.file.clone().unwrap_or_else(|| "content".into());
@@ -277,13 +289,9 @@ pub(super) fn render_site(
             } else {
                 "section.html"
             };
-            let file = s
-                .file
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(format!("content/{}", s.key)));
             let html = site.theme.render(template, &ctx, Some(&file))?;
-            sink.write(&page_out(&s.url_path), &minify::html(&html))
-                .map_err(|e| Diagnostic::error(&file, format!("cannot write its page: {e}")))?;
+            sink.write(&out, &minify::html(&html)).map_err(cannot_write)?;
+            cache.note(&out, &keys.site());
             progress.inc(1);
             Ok(())
         })
@@ -291,7 +299,7 @@ pub(super) fn render_site(
 
     timings.record("documents and sections", started.elapsed());
     let mut diags = Diagnostics::default();
-    let mut texts: Vec<DocText> = Vec::with_capacity(doc_results.len());
+    let mut texts: Vec<Option<DocText>> = Vec::with_capacity(doc_results.len());
     for r in doc_results {
         match r {
             Ok(t) => texts.push(t),
@@ -304,19 +312,39 @@ pub(super) fn render_site(
         return Err(BuildError::Invalid(diags));
     }
 
+    // The texts of reused pages, rendered again only if a derived step needs them.
+    let texts = DocTexts::new(texts, |i| {
+        let doc = &tree.documents[i];
+        let rendered = render_body(&doc.body, Some(doc.kind), &base_path, site.config.markdown.allow_html);
+        DocText {
+            sections: rendered.sections,
+            anchors: rendered.anchors,
+        }
+    });
+
     // Comparisons between versions, from the documents' text.
     let compared = timings
         .phase("comparisons", || {
-            crate::compare::write_all(site, &texts, &site_ctx, &base, sink)
+            crate::compare::write_all(site, &texts, &site_ctx, &base, sink, cache, keys)
         })
         .map_err(BuildError::Invalid)?;
 
-    // The search index and page, from the same texts.
-    timings
-        .phase("search index", || {
-            crate::search::write_all(site, &texts, &site_ctx, &base, sink)
-        })
-        .map_err(BuildError::Invalid)?;
+    // The search index and page, from the same texts: one unit, reused whole or built.
+    timings.phase("search index", || {
+        let key = keys.all();
+        if let Some(files) = cache.fresh_group("search/", &key) {
+            for f in files {
+                cache.reuse(&f, &key, sink).map_err(|source| BuildError::Io {
+                    path: PathBuf::from(&f),
+                    source,
+                })?;
+            }
+            return Ok(());
+        }
+        crate::search::write_all(site, &texts, &site_ctx, &base, &cache.keyed(sink, &key))
+            .map(|_| ())
+            .map_err(BuildError::Invalid)
+    })?;
     let started = std::time::Instant::now();
 
     // Fixed pages.
@@ -333,7 +361,7 @@ pub(super) fn render_site(
         &minify::html(&site.theme.render("sitemap.html", &ctx_map, None)?),
     )?;
 
-    render_versions(tree, &site_ctx, &base, site, sink)?;
+    render_versions(tree, &site_ctx, &base, site, sink, cache, keys)?;
 
     // Redirects for aliases.
     let redirect_js = assets.get("redirect.js").cloned().unwrap_or_default();
@@ -401,6 +429,7 @@ pub(super) fn render_site(
         pages,
         // Counted from what was written, by the manifest's recorder (build::render_recorded).
         files: 0,
+        reused: 0,
         elapsed: Duration::ZERO,
         phases: Vec::new(),
         warnings: {
@@ -448,9 +477,26 @@ fn render_versions(
     base: &Context,
     site: &LoadedSite,
     sink: &dyn Sink,
+    cache: &BuildCache,
+    keys: &Keys,
 ) -> Result<(), BuildError> {
     for v in &tree.versions {
         let current = &tree.documents[v.current];
+        // Both pages are made from this version and the current document; every
+        // version's text is part of the site key.
+        let key = keys.document(v.current);
+        let out = page_out(&v.doc.url_path);
+        let diff_out = format!("{}revisions/{}/index.html", current.url_path, v.number);
+        let io = |source| BuildError::Io {
+            path: v.doc.file.clone(),
+            source,
+        };
+        if cache.is_fresh(&out, &key) && cache.is_fresh(&diff_out, &key) {
+            cache.reuse(&out, &key, sink).map_err(io)?;
+            cache.reuse(&diff_out, &key, sink).map_err(io)?;
+            continue;
+        }
+        let sink = &cache.keyed(sink, &key);
         let rendered = render_body(
             &v.doc.body,
             Some(v.doc.kind),

@@ -194,8 +194,13 @@ fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<ExitCode> {
     match build::build(opts, &bar) {
         Ok(s) => {
             eprint!("{}", s.warnings);
+            let reused = if s.reused > 0 {
+                format!(", {} unchanged since the last build", s.reused)
+            } else {
+                String::new()
+            };
             println!(
-                "built {} pages ({} files) into {} in {} ms",
+                "built {} pages ({} files{reused}) into {} in {} ms",
                 s.pages,
                 s.files,
                 opts.output_dir.display(),

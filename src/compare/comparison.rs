@@ -11,7 +11,7 @@ use super::metrics::{self, MetricTable};
 use super::series::Series;
 use super::similarity::normalise_title;
 use super::statements::{self, ItemCounts, Pages, StatementDiff, section_infos};
-use crate::build::DocText;
+use crate::build::{DocText, DocTexts};
 use crate::content::{ContentTree, Document, Kind};
 use crate::markdown::text::TextSection;
 use crate::theme::context::{DocRef, SiteCtx};
@@ -307,19 +307,19 @@ pub fn revision_text(a: &[TextSection], b: &[TextSection], url_a: &str, url_b: &
 }
 
 /// Compares positions `i < j` of `series`.
-pub fn build(series: &Series, i: usize, j: usize, tree: &ContentTree, texts: &[DocText], site: &SiteCtx) -> CompareCtx {
+pub fn build(series: &Series, i: usize, j: usize, tree: &ContentTree, texts: &DocTexts, site: &SiteCtx) -> CompareCtx {
     let (ia, ib) = (series.docs[i], series.docs[j]);
     let (da, db) = (&tree.documents[ia], &tree.documents[ib]);
-    let a = side(da, &texts[ia], &series.keys[i], site);
-    let b = side(db, &texts[ib], &series.keys[j], site);
+    let a = side(da, &texts.get(ia), &series.keys[i], site);
+    let b = side(db, &texts.get(ib), &series.keys[j], site);
     let mut summary = Summary::default();
     let mut notes = Vec::new();
     let is_report = series.kind == Kind::Report;
 
     let (sections, statement, changed, total) = if is_report {
         let (rows, changed, total) = report_sections(
-            &texts[ia].sections,
-            &texts[ib].sections,
+            &texts.get(ia).sections,
+            &texts.get(ib).sections,
             &Names {
                 page_a: &a.doc.url,
                 page_b: &b.doc.url,
@@ -331,8 +331,8 @@ pub fn build(series: &Series, i: usize, j: usize, tree: &ContentTree, texts: &[D
         (rows, None, changed, total)
     } else {
         let d = statements::compare(
-            &texts[ia].sections,
-            &texts[ib].sections,
+            &texts.get(ia).sections,
+            &texts.get(ib).sections,
             Pages {
                 a: &a.doc.url,
                 b: &b.doc.url,

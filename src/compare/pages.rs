@@ -16,7 +16,7 @@ use super::comparison::{self, PairLink};
 use super::format::{grouped, pct};
 use super::metrics;
 use super::series::{self, Series};
-use crate::build::{DocText, LoadedSite};
+use crate::build::{BuildCache, DocTexts, Keys, LoadedSite};
 use crate::content::{Document, Kind};
 use crate::derive::aliases::alias_output_path;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -282,10 +282,12 @@ enum What {
 /// Renders and writes every comparison page; `base` is the context every page gets.
 pub fn write_all(
     site: &LoadedSite,
-    texts: &[DocText],
+    texts: &DocTexts,
     site_ctx: &SiteCtx,
     base: &Context,
     sink: &dyn Sink,
+    cache: &BuildCache,
+    keys: &Keys,
 ) -> Result<Output, Diagnostics> {
     let tree = &site.tree;
     let all = series::all(tree);
@@ -350,6 +352,18 @@ pub fn write_all(
         .par_iter()
         .map(|job| {
             let s = job.series;
+            let out = format!("{}index.html", job.path);
+            let cannot_write =
+                |e: std::io::Error| Diagnostic::error(&job.path, format!("cannot write the comparison page: {e}"));
+            // A comparison is made from its two documents; the picker and trends
+            // pages from the site's metadata (the figures are front matter).
+            let key = match job.what {
+                What::Pair(i, j) => keys.pair(s.docs[i], s.docs[j]),
+                What::Picker | What::Trends => keys.site(),
+            };
+            if cache.reuse(&out, &key, sink).map_err(cannot_write)? {
+                return Ok(());
+            }
             let docs: Vec<&Document> = s.docs.iter().map(|&i| &tree.documents[i]).collect();
             let mut ctx = base.clone();
             ctx.insert("current_path", &format!("{}{}", site_ctx.base_path, job.path));
@@ -372,8 +386,9 @@ pub fn write_all(
             };
             let file = docs.last().map(|d| d.file.clone());
             let html = site.theme.render(template, &ctx, file.as_deref())?;
-            sink.write(&format!("{}index.html", job.path), &minify::html(&html))
-                .map_err(|e| Diagnostic::error(&job.path, format!("cannot write the comparison page: {e}")))
+            sink.write(&out, &minify::html(&html)).map_err(cannot_write)?;
+            cache.note(&out, &key);
+            Ok(())
         })
         .collect();
     diags.extend(results.into_iter().filter_map(Result::err));

@@ -108,20 +108,47 @@ pub fn lint_document(doc: &Document) -> Vec<Diagnostic> {
     f.out
 }
 
+/// Remembers each document's findings between builds (the build cache), so that an
+/// unchanged document is not proof-read again.
+pub trait Memo: Sync {
+    /// The findings of document `i` (indexed like `ContentTree::documents`) if its
+    /// source and the site's settings are unchanged since they were stored.
+    fn get(&self, i: usize) -> Option<Vec<Diagnostic>>;
+    fn put(&self, i: usize, found: &[Diagnostic]);
+}
+
+/// No memory: every document is read.
+pub struct NoMemo;
+
+impl Memo for NoMemo {
+    fn get(&self, _: usize) -> Option<Vec<Diagnostic>> {
+        None
+    }
+    fn put(&self, _: usize, _: &[Diagnostic]) {}
+}
+
 /// Every warning of the proof-reader on the site's documents, silenced rules left
 /// out, sorted.
-pub fn run(tree: &ContentTree, config: &SiteConfig) -> Vec<Diagnostic> {
+pub fn run(tree: &ContentTree, config: &SiteConfig, memo: &dyn Memo) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = tree
         .documents
         .par_iter()
-        .flat_map_iter(|doc| {
-            lint_document(doc)
+        .enumerate()
+        .flat_map_iter(|(i, doc)| {
+            let found = memo.get(i).unwrap_or_else(|| {
+                let found = lint_document(doc);
+                memo.put(i, &found);
+                found
+            });
+            found
                 .into_iter()
                 .filter(|d| d.rule.as_deref().is_none_or(|r| enabled(r, doc, config)))
         })
         .collect();
+    let by_file: std::collections::HashMap<&std::path::Path, &Document> =
+        tree.documents.iter().map(|d| (d.file.as_path(), d)).collect();
     for d in figures::stated_changes(tree) {
-        let doc = tree.documents.iter().find(|doc| doc.file == d.file);
+        let doc = by_file.get(d.file.as_path());
         if doc.is_none_or(|doc| enabled(FIGURES, doc, config)) {
             out.push(d.with_rule(FIGURES));
         }
@@ -135,10 +162,11 @@ pub fn run(tree: &ContentTree, config: &SiteConfig) -> Vec<Diagnostic> {
 /// already warn about stated changes their figures contradict; those warnings are
 /// replaced by the same ones under the `figures` rule, so they are shown once and
 /// can be silenced with the others.
-pub fn apply(tree: &ContentTree, config: &SiteConfig, warnings: &mut Diagnostics) {
-    let stated = figures::stated_changes(tree);
-    warnings.0.retain(|w| !stated.contains(w));
-    warnings.extend(run(tree, config));
+pub fn apply(tree: &ContentTree, config: &SiteConfig, warnings: &mut Diagnostics, memo: &dyn Memo) {
+    let mut stated = figures::stated_changes(tree);
+    stated.sort_by(Diagnostic::order);
+    warnings.0.retain(|w| stated.binary_search_by(|s| s.order(w)).is_err());
+    warnings.extend(run(tree, config, memo));
     warnings.sort();
 }
 

@@ -8,4 +8,4 @@ pub mod assets;
 pub mod minify;
 pub mod writer;
 
-pub use writer::{Sink, StagingDir};
+pub use writer::{Reused, Sink, StagingDir};

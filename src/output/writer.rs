@@ -8,6 +8,23 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Where rendered files go. `check` uses a sink that only counts.
 pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Publishes `rel` unchanged from a previous build's file `from`, described by
+    /// `known` (the build cache). By default, a copy.
+    fn reuse(&self, rel: &str, from: &Path, known: &Reused) -> io::Result<()> {
+        let _ = known;
+        self.write(rel, &fs::read(from)?)
+    }
+}
+
+/// What the previous build's manifest says of a file being reused, so that it need
+/// not be read again.
+#[derive(Debug, Clone)]
+pub struct Reused {
+    pub sha256: String,
+    pub size: u64,
+    /// The page's ids, for an HTML page.
+    pub anchors: Option<Vec<String>>,
 }
 
 /// Discards output (for `gongshi check`), counting files.
@@ -103,6 +120,16 @@ impl Sink for StagingDir {
             fs::create_dir_all(p)?;
         }
         fs::write(path, bytes)
+    }
+
+    /// A hard link: no bytes copied, and the previous output keeps its own entry (it is
+    /// never written to). A copy where links are not possible (another file system).
+    fn reuse(&self, rel: &str, from: &Path, _known: &Reused) -> io::Result<()> {
+        let path = self.path.join(rel);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::hard_link(from, &path).or_else(|_| fs::copy(from, &path).map(|_| ()))
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::output::Sink;
+use crate::output::{Reused, Sink};
 
 pub const MANIFEST_FILE: &str = "manifest.json";
 
@@ -146,6 +146,25 @@ impl Sink for Recorder<'_> {
         if rel.ends_with(".html") {
             let ids = html_ids(&String::from_utf8_lossy(bytes));
             self.pages.lock().expect("not poisoned").insert(url_of(rel), ids);
+        }
+        Ok(())
+    }
+
+    /// A file reused from the previous build: its digest and ids come from that
+    /// build's manifest instead of being computed again.
+    fn reuse(&self, rel: &str, from: &Path, known: &Reused) -> io::Result<()> {
+        self.inner.reuse(rel, from, known)?;
+        let entry = FileEntry {
+            path: rel.to_string(),
+            sha256: known.sha256.clone(),
+            size: known.size,
+        };
+        self.files.lock().expect("not poisoned").insert(rel.to_string(), entry);
+        if let Some(ids) = &known.anchors {
+            self.pages
+                .lock()
+                .expect("not poisoned")
+                .insert(url_of(rel), ids.clone());
         }
         Ok(())
     }

@@ -35,7 +35,7 @@ use tera::Context;
 
 use self::index::{DocStreams, Gram, MAX_GRAM};
 use self::shards::{ShardBuilder, counts_value, gzip, put_positions, put_varint, shard_count};
-use crate::build::{DocText, LoadedSite};
+use crate::build::{DocText, DocTexts, LoadedSite};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Sink, minify};
 use crate::theme::context::SiteCtx;
@@ -86,7 +86,7 @@ pub fn streams(title: &str, text: &DocText) -> DocStreams {
 /// `search/`, and renders the search page.
 pub fn write_all(
     site: &LoadedSite,
-    texts: &[DocText],
+    texts: &DocTexts,
     site_ctx: &SiteCtx,
     base: &Context,
     sink: &dyn Sink,
@@ -95,8 +95,8 @@ pub fn write_all(
     let io = |rel: &str, e: std::io::Error| Diagnostics(vec![Diagnostic::error(rel, format!("cannot write: {e}"))]);
     let streams: Vec<DocStreams> = documents
         .par_iter()
-        .zip(texts.par_iter())
-        .map(|(d, t)| streams(&d.title, t))
+        .enumerate()
+        .map(|(i, d)| streams(&d.title, texts.get(i)))
         .collect();
     let total: usize = streams.iter().map(DocStreams::chars).sum();
     let a = shard_count(total, CHARS_PER_A_SHARD);
@@ -118,10 +118,10 @@ pub fn write_all(
 
     let fragments: Vec<(String, Vec<u8>)> = documents
         .par_iter()
-        .zip(texts.par_iter())
         .enumerate()
-        .map(|(i, (d, t))| {
-            let json = serde_json::to_vec(&docs::fragment(d, &t.sections, &site_ctx.base_path)).expect("serialisable");
+        .map(|(i, d)| {
+            let json = serde_json::to_vec(&docs::fragment(d, &texts.get(i).sections, &site_ctx.base_path))
+                .expect("serialisable");
             (format!("search/t/{i}.bin"), gzip(&json))
         })
         .collect();

@@ -93,6 +93,19 @@ fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf, Vec<u
 }
 
 impl Theme {
+    /// Feeds every template and static file (name and bytes) to `put`, in a stable
+    /// order: the theme's part of the build cache's keys.
+    pub fn digest_into(&self, put: &mut impl FnMut(&[u8])) {
+        for (name, source) in &self.sources {
+            put(name.as_bytes());
+            put(source.text.as_bytes());
+        }
+        for f in &self.static_files {
+            put(f.rel.as_bytes());
+            put(&f.bytes);
+        }
+    }
+
     /// Loads the layers for theme `name` of the site at `root`.
     pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         let mut sources: BTreeMap<String, TemplateSource> = BTreeMap::new();

@@ -1,0 +1,316 @@
+//! Repeat builds: what did not change is not rendered again.
+//!
+//! Every page or index file a build writes gets a *key*: a digest of everything it is
+//! made from (gongshi's version, the config, the theme, the site's metadata, and the
+//! sources it reads). The keys are kept beside the output folder, in
+//! `.NAME.cache.json`, next to the staging folders; they are not published. The next
+//! build computes each file's key before rendering it and, when the key matches and the
+//! previous output still holds the file as its manifest describes it, hard-links that
+//! file into the new output instead of rendering it.
+//!
+//! Nothing else changes: the new output is still a fresh folder swapped in on success,
+//! and files of the previous output are never modified (a hard link shares the bytes;
+//! neither side writes them again). The cache file is removed before the swap and
+//! written after it, so a build interrupted in between leaves no cache pointing at the
+//! wrong folder, only a full build next time.
+//!
+//! What a key covers is deliberately coarse: *site metadata* is every document's front
+//! matter and every section file, so editing a title or a date re-renders every page (the
+//! listings, neighbours and navigation of any page may show it), while editing the body
+//! of one report re-renders that report, its comparisons and the search index only.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sha2::{Digest, Sha256};
+
+use super::{BuildOptions, LoadedSite};
+use crate::diagnostics::Diagnostic;
+use crate::output::{Reused, Sink};
+use crate::record::Manifest;
+use crate::record::manifest::url_of;
+
+/// A file's input digest (hex, 128 bits: collisions are not a concern at this size).
+pub type Key = String;
+
+fn key_of(parts: &[&[u8]]) -> Key {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The digests keys are made of, computed once per build.
+pub struct Keys {
+    /// gongshi's version, build options, config, theme, and every document's front
+    /// matter and section file.
+    site: Key,
+    /// Each document's source digest, indexed like `ContentTree::documents`.
+    docs: Vec<String>,
+}
+
+impl Keys {
+    pub fn new(site: &LoadedSite, opts: &BuildOptions) -> Keys {
+        let mut h = Sha256::new();
+        let mut put = |bytes: &[u8]| {
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        put(env!("CARGO_PKG_VERSION").as_bytes());
+        put(&[u8::from(opts.drafts), u8::from(opts.live_reload)]);
+        put(&serde_json::to_vec(&site.config).expect("config serialises"));
+        site.theme.digest_into(&mut put);
+        let tree = &site.tree;
+        for d in tree.documents.iter().chain(tree.versions.iter().map(|v| &v.doc)) {
+            put(d.file.to_string_lossy().as_bytes());
+            // The front matter: the lines before the body.
+            let front: usize = d.source.split_inclusive('\n').take(d.body_line - 1).map(str::len).sum();
+            put(d.source[..front].as_bytes());
+        }
+        for v in &tree.versions {
+            put(v.doc.digest.as_bytes());
+        }
+        for s in tree.sections.values() {
+            put(s.key.as_bytes());
+            put(s.source.as_bytes());
+        }
+        for (path, rel) in &tree.assets {
+            put(path.to_string_lossy().as_bytes());
+            put(rel.as_bytes());
+        }
+        let site_key = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+        Keys {
+            site: site_key,
+            docs: tree.documents.iter().map(|d| d.digest.clone()).collect(),
+        }
+    }
+
+    /// Pages made from the site's metadata only (sections, pickers, trends).
+    pub fn site(&self) -> Key {
+        self.site.clone()
+    }
+
+    /// A document's page (and anything else made from that one document).
+    pub fn document(&self, i: usize) -> Key {
+        key_of(&[self.site.as_bytes(), self.docs[i].as_bytes()])
+    }
+
+    /// Something made from two documents (a comparison).
+    pub fn pair(&self, i: usize, j: usize) -> Key {
+        key_of(&[self.site.as_bytes(), self.docs[i].as_bytes(), self.docs[j].as_bytes()])
+    }
+
+    /// Something made from every document (the search index).
+    pub fn all(&self) -> Key {
+        let mut parts: Vec<&[u8]> = vec![self.site.as_bytes()];
+        parts.extend(self.docs.iter().map(|d| d.as_bytes()));
+        key_of(&parts)
+    }
+}
+
+/// What `.NAME.cache.json` holds.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct CacheFile {
+    /// Output file -> key.
+    files: BTreeMap<String, Key>,
+    /// Document key -> the proof-reader's findings on it.
+    lint: BTreeMap<Key, Vec<Diagnostic>>,
+}
+
+/// The previous build, as far as it can be reused.
+struct Previous {
+    dir: PathBuf,
+    keys: BTreeMap<String, Key>,
+    lint: BTreeMap<Key, Vec<Diagnostic>>,
+    files: BTreeMap<String, (String, u64)>,
+    manifest: Manifest,
+}
+
+/// Reuses files of the previous build and collects this build's keys.
+pub struct BuildCache {
+    previous: Option<Previous>,
+    keys: Mutex<BTreeMap<String, Key>>,
+    lint: Mutex<BTreeMap<Key, Vec<Diagnostic>>>,
+    reused: AtomicUsize,
+}
+
+/// `public` -> `.public.cache.json` beside it.
+fn cache_file(output_dir: &Path) -> PathBuf {
+    let parent = output_dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = output_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    parent.join(format!(".{name}.cache.json"))
+}
+
+impl BuildCache {
+    /// No reuse (`check`, `serve`'s first build, or no previous build).
+    pub fn disabled() -> BuildCache {
+        BuildCache {
+            previous: None,
+            keys: Mutex::default(),
+            lint: Mutex::default(),
+            reused: AtomicUsize::new(0),
+        }
+    }
+
+    /// The previous build into `output_dir`, if it left a cache file and a manifest.
+    /// Anything unreadable means a full build, never an error.
+    pub fn open(output_dir: &Path) -> BuildCache {
+        let previous = (|| {
+            let file: CacheFile = serde_json::from_slice(&std::fs::read(cache_file(output_dir)).ok()?).ok()?;
+            let manifest = Manifest::read(output_dir).ok()?;
+            let files = manifest
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), (f.sha256.clone(), f.size)))
+                .collect();
+            Some(Previous {
+                dir: output_dir.to_path_buf(),
+                keys: file.files,
+                lint: file.lint,
+                files,
+                manifest,
+            })
+        })();
+        BuildCache {
+            previous,
+            keys: Mutex::default(),
+            lint: Mutex::default(),
+            reused: AtomicUsize::new(0),
+        }
+    }
+
+    /// Whether `rel` can be taken from the previous build: same key, and the file is
+    /// still there with the size its manifest gives.
+    pub fn is_fresh(&self, rel: &str, key: &Key) -> bool {
+        let Some(p) = &self.previous else { return false };
+        p.keys.get(rel) == Some(key)
+            && p.files
+                .get(rel)
+                .is_some_and(|(_, size)| std::fs::metadata(p.dir.join(rel)).is_ok_and(|m| m.len() == *size))
+    }
+
+    /// Publishes `rel` from the previous build if it is fresh; returns whether it did.
+    pub fn reuse(&self, rel: &str, key: &Key, sink: &dyn Sink) -> io::Result<bool> {
+        if !self.is_fresh(rel, key) {
+            return Ok(false);
+        }
+        let p = self.previous.as_ref().expect("fresh implies a previous build");
+        let (sha256, size) = p.files[rel].clone();
+        let anchors = rel
+            .ends_with(".html")
+            .then(|| p.manifest.page(&url_of(rel)).map(|pg| pg.anchors.clone()))
+            .flatten();
+        sink.reuse(rel, &p.dir.join(rel), &Reused { sha256, size, anchors })?;
+        self.note(rel, key);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// The previous build's manifest, when there is a cache.
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.previous.as_ref().map(|p| &p.manifest)
+    }
+
+    /// Files reused so far.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// A sink that notes `key` for every file written through it.
+    pub fn keyed<'s>(&'s self, sink: &'s dyn Sink, key: &'s Key) -> Keyed<'s> {
+        Keyed { cache: self, sink, key }
+    }
+
+    /// Records the key of a file this build wrote (or reused).
+    pub fn note(&self, rel: &str, key: &Key) {
+        self.keys
+            .lock()
+            .expect("cache lock")
+            .insert(rel.to_string(), key.clone());
+    }
+
+    /// The previous build's files under `prefix` whose key was `key`, when every file
+    /// the previous build wrote there had it: a whole group (the search index) that can
+    /// be reused as one.
+    pub fn fresh_group(&self, prefix: &str, key: &Key) -> Option<Vec<String>> {
+        let p = self.previous.as_ref()?;
+        let files: Vec<String> = p
+            .files
+            .range(prefix.to_string()..)
+            .map(|(f, _)| f.clone())
+            .take_while(|f| f.starts_with(prefix))
+            .collect();
+        (!files.is_empty() && files.iter().all(|f| self.is_fresh(f, key))).then_some(files)
+    }
+
+    /// Removes the cache file of `output_dir` (before the swap).
+    pub fn forget(output_dir: &Path) -> io::Result<()> {
+        match std::fs::remove_file(cache_file(output_dir)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes this build's keys beside `output_dir` (after the swap).
+    pub fn save(&self, output_dir: &Path) -> io::Result<()> {
+        let file = CacheFile {
+            files: std::mem::take(&mut *self.keys.lock().expect("cache lock")),
+            lint: std::mem::take(&mut *self.lint.lock().expect("cache lock")),
+        };
+        std::fs::write(
+            cache_file(output_dir),
+            serde_json::to_vec(&file).expect("cache serialises"),
+        )
+    }
+
+    /// The proof-reader's memory: findings per document key.
+    pub fn lint_memo<'s>(&'s self, keys: &'s Keys) -> LintMemo<'s> {
+        LintMemo { cache: self, keys }
+    }
+}
+
+/// See [`BuildCache::keyed`].
+pub struct Keyed<'s> {
+    cache: &'s BuildCache,
+    sink: &'s dyn Sink,
+    key: &'s Key,
+}
+
+impl Sink for Keyed<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.sink.write(rel, bytes)?;
+        self.cache.note(rel, self.key);
+        Ok(())
+    }
+}
+
+/// See [`BuildCache::lint_memo`].
+pub struct LintMemo<'s> {
+    cache: &'s BuildCache,
+    keys: &'s Keys,
+}
+
+impl crate::lint::Memo for LintMemo<'_> {
+    fn get(&self, i: usize) -> Option<Vec<Diagnostic>> {
+        let key = self.keys.document(i);
+        let found = self.cache.previous.as_ref()?.lint.get(&key)?.clone();
+        self.cache.lint.lock().expect("cache lock").insert(key, found.clone());
+        Some(found)
+    }
+
+    fn put(&self, i: usize, found: &[Diagnostic]) {
+        let key = self.keys.document(i);
+        self.cache.lint.lock().expect("cache lock").insert(key, found.to_vec());
+    }
+}
