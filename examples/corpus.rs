@@ -7,7 +7,7 @@
 //! ```
 //!
 //! Writes a complete site: `config.yaml` and `content/`, one section per inspection
-//! centre (`content/c0001/`), twelve yearly reports each (2013-2024, ~12,000 characters:
+//! centre (`content/centres/c0001/`), twelve yearly reports each (2013-2024, ~12,000 characters:
 //! numbered parts in the styles real reports mix — `一、`, `（一）`, `1、`, `第一部分`,
 //! `一是……二是……` — figures such as `608名`, `25.9万台件`, `同比增长8.8%`, a metrics
 //! front matter, tables and lists), plus each centre's impartiality statement and service
@@ -759,6 +759,13 @@ fn main() -> std::io::Result<()> {
         "content/_index.md",
         "---\ntitle: 首页\n---\n\n各国家产品质量检验检测中心的社会责任报告、公正性声明与服务承诺。\n",
     )?;
+    // Centres sit under one section, as on a real portal: a navigation of a
+    // thousand top-level sections would weigh on every page.
+    write(
+        &out,
+        "content/centres/_index.md",
+        "---\ntitle: 检验检测中心\n---\n\n按中心浏览社会责任报告、公正性声明与服务承诺。\n",
+    )?;
     let mut written = 0;
     let mut chars = 0usize;
     for i in 0..centres {
@@ -766,7 +773,7 @@ fn main() -> std::io::Result<()> {
         let c = centre(&mut rng, i);
         write(
             &out,
-            &format!("content/{}/_index.md", c.key),
+            &format!("content/centres/{}/_index.md", c.key),
             &format!("---\ntitle: {}\nkind: report\n---\n", c.name),
         )?;
         let mut previous = None;
@@ -777,12 +784,12 @@ fn main() -> std::io::Result<()> {
             let year = 2013 + y;
             let text = report(&mut rng, &c, year, &mut previous);
             chars += text.chars().count();
-            write(&out, &format!("content/{}/{year}.md", c.key), &text)?;
+            write(&out, &format!("content/centres/{}/{year}.md", c.key), &text)?;
             written += 1;
         }
         let first = 2013 + rng.range(0, 6) as i32;
         for kind in ["impartiality", "commitment"] {
-            let section = format!("content/{}/{kind}", c.key);
+            let section = format!("content/centres/{}/{kind}", c.key);
             let label = if kind == "impartiality" {
                 "公正性声明"
             } else {

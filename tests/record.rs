@@ -292,3 +292,27 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// The manifest reads ids with a scan of start tags (src/record/ids.rs), not a parser:
+/// on every page of the real portal (the repository's content) it must agree with one.
+#[test]
+fn the_id_scanner_agrees_with_an_html_parser_on_every_page() {
+    let out = tempfile::tempdir().unwrap();
+    let opts = gongshi::build::BuildOptions {
+        output_dir: out.path().join("public"),
+        ..gongshi::build::BuildOptions::new(env!("CARGO_MANIFEST_DIR"))
+    };
+    expect_ok(gongshi::build::build(&opts, &indicatif::ProgressBar::hidden()));
+    let pages = html_files(&opts.output_dir);
+    assert!(pages.len() >= 10, "{} pages", pages.len());
+    let mut ids = 0;
+    for (path, html) in &pages {
+        let parsed: Vec<String> = scraper::Html::parse_document(html)
+            .select(&scraper::Selector::parse("[id]").unwrap())
+            .filter_map(|e| e.value().id().map(str::to_string))
+            .collect();
+        assert_eq!(gongshi::record::ids::html_ids(html), parsed, "{path}");
+        ids += parsed.len();
+    }
+    assert!(ids > 200, "{ids} ids");
+}

@@ -68,9 +68,8 @@ impl Keys {
         let tree = &site.tree;
         for d in tree.documents.iter().chain(tree.versions.iter().map(|v| &v.doc)) {
             put(d.file.to_string_lossy().as_bytes());
-            // The front matter: the lines before the body.
-            let front: usize = d.source.split_inclusive('\n').take(d.body_line - 1).map(str::len).sum();
-            put(d.source[..front].as_bytes());
+            // The front matter: what comes before the body.
+            put(d.source[..d.body_start].as_bytes());
         }
         for v in &tree.versions {
             put(v.doc.digest.as_bytes());

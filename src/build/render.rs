@@ -224,7 +224,7 @@ pub(super) fn render_site(
                 progress.inc(1);
                 return Ok(None);
             }
-            let rendered = render_body(&doc.body, Some(doc.kind), &base_path, site.config.markdown.allow_html);
+            let rendered = render_body(doc.body(), Some(doc.kind), &base_path, site.config.markdown.allow_html);
             if let Some(line) = rendered.too_deep {
                 return Err(too_deep_error(&doc.file).at_line(&doc.source, doc.body_line + line - 1));
             }
@@ -315,7 +315,7 @@ pub(super) fn render_site(
     // The texts of reused pages, rendered again only if a derived step needs them.
     let texts = DocTexts::new(texts, |i| {
         let doc = &tree.documents[i];
-        let rendered = render_body(&doc.body, Some(doc.kind), &base_path, site.config.markdown.allow_html);
+        let rendered = render_body(doc.body(), Some(doc.kind), &base_path, site.config.markdown.allow_html);
         DocText {
             sections: rendered.sections,
             anchors: rendered.anchors,
@@ -498,7 +498,7 @@ fn render_versions(
         }
         let sink = &cache.keyed(sink, &key);
         let rendered = render_body(
-            &v.doc.body,
+            v.doc.body(),
             Some(v.doc.kind),
             &site_ctx.base_path,
             site.config.markdown.allow_html,
@@ -537,7 +537,7 @@ fn render_versions(
             .find(|w| w.current == v.current && w.number == v.number + 1)
             .map_or(current, |w| &w.doc);
         let after_rendered = render_body(
-            &after.body,
+            after.body(),
             Some(after.kind),
             &site_ctx.base_path,
             site.config.markdown.allow_html,

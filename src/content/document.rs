@@ -79,8 +79,9 @@ pub struct Document {
     pub weight: Option<i64>,
     pub extra: BTreeMap<String, Value>,
     pub metrics: Vec<Metric>,
-    /// The Markdown body and the line it starts on.
-    pub body: String,
+    /// Where the Markdown body starts in `source` (bytes), and on which line. The body
+    /// is not kept apart: a national site's sources are half a gigabyte already.
+    pub body_start: usize,
     pub body_line: usize,
     /// SHA-256 of the source file's bytes, hex.
     pub digest: String,
@@ -92,6 +93,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+
     /// The year a document belongs to: a report's `year`, a statement's effective year,
     /// else the year of its date.
     pub fn sort_year(&self) -> Option<i32> {
@@ -323,7 +329,7 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
         weight: raw.weight,
         extra: raw.extra,
         metrics,
-        body: split.body.to_string(),
+        body_start: text.len() - split.body.len(),
         body_line: split.body_line,
         digest,
     })

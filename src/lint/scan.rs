@@ -146,8 +146,8 @@ fn options() -> Options<'static> {
 /// Cuts `doc.body` into blocks with file positions.
 pub fn scan(doc: &Document) -> Scanned<'_> {
     let arena = Arena::new();
-    let root = parse_document(&arena, &doc.body, &options());
-    let lines: Vec<&str> = doc.body.lines().collect();
+    let root = parse_document(&arena, doc.body(), &options());
+    let lines: Vec<&str> = doc.body().lines().collect();
     let mut blocks = Vec::new();
     for node in root.descendants() {
         let value = node.data().value.clone();

@@ -82,16 +82,6 @@ pub fn url_of(path: &str) -> String {
     }
 }
 
-/// The `id`s an HTML page defines, in document order. Parsed with a real HTML parser:
-/// minified pages drop attribute quotes.
-pub fn html_ids(html: &str) -> Vec<String> {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse("[id]").expect("valid selector");
-    doc.select(&sel)
-        .filter_map(|e| e.value().id().map(str::to_string))
-        .collect()
-}
-
 /// A sink that records what passes through it, for the manifest.
 pub struct Recorder<'a> {
     inner: &'a dyn Sink,
@@ -144,7 +134,7 @@ impl Sink for Recorder<'_> {
         };
         self.files.lock().expect("not poisoned").insert(rel.to_string(), entry);
         if rel.ends_with(".html") {
-            let ids = html_ids(&String::from_utf8_lossy(bytes));
+            let ids = super::ids::html_ids(&String::from_utf8_lossy(bytes));
             self.pages.lock().expect("not poisoned").insert(url_of(rel), ids);
         }
         Ok(())

@@ -93,12 +93,14 @@ pub fn write_all(
 ) -> Result<Output, Diagnostics> {
     let documents = &site.tree.documents;
     let io = |rel: &str, e: std::io::Error| Diagnostics(vec![Diagnostic::error(rel, format!("cannot write: {e}"))]);
-    let streams: Vec<DocStreams> = documents
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| streams(&d.title, texts.get(i)))
+    // Streams are made again in each pass rather than kept: as `char`s they would take
+    // four bytes per character of the whole site at once.
+    let stream = |i: usize| streams(&documents[i].title, texts.get(i));
+    let sizes: Vec<usize> = (0..documents.len())
+        .into_par_iter()
+        .map(|i| stream(i).chars())
         .collect();
-    let total: usize = streams.iter().map(DocStreams::chars).sum();
+    let total: usize = sizes.iter().sum();
     let a = shard_count(total, CHARS_PER_A_SHARD);
     let b = shard_count(total, CHARS_PER_B_SHARD);
 
@@ -110,7 +112,7 @@ pub fn write_all(
     };
 
     // Written pass by pass, so that a pass's shards are freed before the next.
-    for shard_files in build_shards(&streams, a, b) {
+    for shard_files in build_shards(documents.len(), total, &stream, a, b) {
         for (rel, bytes) in shard_files {
             put(rel, bytes)?;
         }
@@ -167,17 +169,22 @@ pub fn shard_of(g: Gram, shards: u32) -> u32 {
 
 /// Builds every shard, in passes of bounded memory: each pass indexes all documents but
 /// keeps only the grams of its share of shards. Yields each pass's files.
-fn build_shards(streams: &[DocStreams], a: u32, b: u32) -> impl Iterator<Item = Vec<(String, Vec<u8>)>> + '_ {
-    let total: usize = streams.iter().map(DocStreams::chars).sum();
+fn build_shards<'s>(
+    docs: usize,
+    total: usize,
+    stream: &'s (dyn Fn(usize) -> DocStreams + Sync),
+    a: u32,
+    b: u32,
+) -> impl Iterator<Item = Vec<(String, Vec<u8>)>> + 's {
     let passes = total.div_ceil(CHARS_PER_PASS).clamp(1, a.min(b) as usize) as u32;
     (0..passes).map(move |pass| {
         let keep_a = |g: Gram| shard_of(g, a) % passes == pass;
         let keep_b = |g: Gram| shard_of(g, b) % passes == pass;
         // Per document: its records grouped by shard.
-        let per_doc: Vec<_> = streams
-            .par_iter()
-            .map(|s| {
-                let g = index::doc_grams(s, keep_a, keep_b);
+        let per_doc: Vec<_> = (0..docs)
+            .into_par_iter()
+            .map(|i| {
+                let g = index::doc_grams(&stream(i), keep_a, keep_b);
                 (
                     ByShard::new(g.counts, a, passes, pass),
                     ByShard::new(g.positions, b, passes, pass),
