@@ -159,23 +159,28 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
     Ok(summary)
 }
 
-/// Builds into a fresh directory beside `opts.output_dir` and returns it (serve).
-pub fn build_to_new_dir(opts: &BuildOptions) -> Result<(PathBuf, BuildSummary), BuildError> {
+/// Builds into a fresh directory beside `opts.output_dir` and returns it (serve),
+/// reusing what did not change from `previous` (the directory served until now).
+pub fn build_to_new_dir(opts: &BuildOptions, previous: Option<&Path>) -> Result<(PathBuf, BuildSummary), BuildError> {
     let start = Instant::now();
     let site = load(opts)?;
     let staging = StagingDir::beside(&opts.output_dir).map_err(|source| BuildError::Io {
         path: opts.output_dir.clone(),
         source,
     })?;
+    let cache = previous.map_or_else(BuildCache::disabled, BuildCache::open);
+    let keys = Keys::new(&site, opts);
     let (mut summary, _) = render_recorded(
         &site,
         opts,
         &staging,
         &ProgressBar::hidden(),
         &Timings::default(),
-        (&BuildCache::disabled(), &Keys::new(&site, opts)),
+        (&cache, &keys),
     )?;
-    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &crate::lint::NoMemo);
+    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &cache.lint_memo(&keys));
+    // Not fatal: without its keys the next build is a full one.
+    let _ = cache.save(staging.path());
     summary.elapsed = start.elapsed();
     Ok((staging.keep(), summary))
 }

@@ -88,7 +88,9 @@ pub fn serve_until(root: &Path, interface: &str, port: u16, drafts: bool, stop: 
 /// the previous site.
 fn rebuild(opts: &BuildOptions, shared: &Shared, watcher: &mut SiteWatcher, discarded: &mut u32, verb: &str) {
     let start = Instant::now();
-    let result = build::build_to_new_dir(opts);
+    // Pages whose inputs did not change are linked from the site served until now.
+    let previous = shared.site().clone();
+    let result = build::build_to_new_dir(opts, previous.as_deref());
     // Sources changed while the build was reading them: it may have caught a file
     // half-written (a page cut short, or a bogus error such as invalid UTF-8 or a
     // missing front matter) or mixed old and new files. While a whole site is being
@@ -99,6 +101,7 @@ fn rebuild(opts: &BuildOptions, shared: &Shared, watcher: &mut SiteWatcher, disc
         *discarded += 1;
         if let Ok((dir, _)) = &result {
             let _ = std::fs::remove_dir_all(dir);
+            let _ = build::BuildCache::forget(dir);
         }
         println!("sources changed during the build; building again");
         return;
@@ -110,9 +113,15 @@ fn rebuild(opts: &BuildOptions, shared: &Shared, watcher: &mut SiteWatcher, disc
             if let Some(old) = shared.publish(dir) {
                 // Best effort: on Windows a file still being sent keeps it alive;
                 // the whole work folder goes when serve stops.
-                let _ = std::fs::remove_dir_all(old);
+                let _ = std::fs::remove_dir_all(&old);
+                let _ = build::BuildCache::forget(&old);
             }
-            println!("{verb} {} pages in {} ms", summary.pages, start.elapsed().as_millis());
+            println!(
+                "{verb} {} pages ({} unchanged) in {} ms",
+                summary.pages,
+                summary.reused,
+                start.elapsed().as_millis()
+            );
         }
         Err(e) => {
             let text = e.to_string();
