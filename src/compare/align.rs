@@ -15,6 +15,8 @@
 //! Pairs whose order differs from the new document's are marked as moved (those not
 //! on the longest run that keeps its order).
 
+use std::collections::{HashMap, VecDeque};
+
 use serde::Serialize;
 
 use super::similarity::{Bigrams, normalise_title};
@@ -51,6 +53,11 @@ pub struct Pair {
 
 /// Minimum similarity for pass 3.
 pub const THRESHOLD: f64 = 0.4;
+/// Unmatched sections scored against each other at most, pair by pair. Reports have a
+/// few dozen sections; a text of thousands of headings (found by fuzzing) would make
+/// every-pair scoring quadratic, so beyond this only sections near the same relative
+/// place are scored.
+const MAX_SCORED_PAIRS: usize = 40_000;
 
 /// The leading numbering of a heading (`（一）`, `二、`), compared as a weak hint.
 fn numbering(title: &str) -> &str {
@@ -93,10 +100,16 @@ pub fn align(a: &[SectionInfo], b: &[SectionInfo]) -> Vec<Pair> {
     let mut a_to_b: Vec<Option<(usize, MatchBy, f64)>> = vec![None; a.len()];
     let mut b_taken = vec![false; b.len()];
 
-    // 1. Same id (text before the first heading pairs with its counterpart).
+    // 1. Same id (text before the first heading pairs with its counterpart): the
+    // first untaken section of `b` with it. Indexed, so thousands of sections stay cheap.
+    let mut by_id: HashMap<Option<&str>, VecDeque<usize>> = HashMap::new();
+    for (j, sb) in b.iter().enumerate() {
+        if sb.id.is_some() || sb.level == 0 {
+            by_id.entry(sb.id.as_deref()).or_default().push_back(j);
+        }
+    }
     for (i, sa) in a.iter().enumerate() {
-        if let Some(j) = (0..b.len()).find(|&j| !b_taken[j] && b[j].id == sa.id && (sa.id.is_some() || b[j].level == 0))
-        {
+        if let Some(j) = by_id.get_mut(&sa.id.as_deref()).and_then(VecDeque::pop_front) {
             a_to_b[i] = Some((j, MatchBy::Id, 1.0));
             b_taken[j] = true;
         }
@@ -104,13 +117,23 @@ pub fn align(a: &[SectionInfo], b: &[SectionInfo]) -> Vec<Pair> {
     // 2. Same heading once numbering and punctuation are gone.
     let na: Vec<String> = a.iter().map(|s| normalise_title(s.title)).collect();
     let nb: Vec<String> = b.iter().map(|s| normalise_title(s.title)).collect();
+    let mut by_title: HashMap<&str, VecDeque<usize>> = HashMap::new();
+    for (j, t) in nb.iter().enumerate() {
+        by_title.entry(t.as_str()).or_default().push_back(j);
+    }
     for i in 0..a.len() {
         if a_to_b[i].is_some() || na[i].is_empty() {
             continue;
         }
-        if let Some(j) = (0..b.len()).find(|&j| !b_taken[j] && nb[j] == na[i]) {
-            a_to_b[i] = Some((j, MatchBy::Title, 1.0));
-            b_taken[j] = true;
+        let Some(queue) = by_title.get_mut(na[i].as_str()) else {
+            continue;
+        };
+        while let Some(j) = queue.pop_front() {
+            if !b_taken[j] {
+                a_to_b[i] = Some((j, MatchBy::Title, 1.0));
+                b_taken[j] = true;
+                break;
+            }
         }
     }
     // 3. Similar heading and body, best first.
@@ -119,8 +142,18 @@ pub fn align(a: &[SectionInfo], b: &[SectionInfo]) -> Vec<Pair> {
     let ba: Vec<Bigrams> = a.iter().map(|s| Bigrams::new(s.text)).collect();
     let bb: Vec<Bigrams> = b.iter().map(|s| Bigrams::new(s.text)).collect();
     let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
-    for i in (0..a.len()).filter(|&i| a_to_b[i].is_none()) {
-        for j in (0..b.len()).filter(|&j| !b_taken[j]) {
+    let ua: Vec<usize> = (0..a.len()).filter(|&i| a_to_b[i].is_none()).collect();
+    let ub: Vec<usize> = (0..b.len()).filter(|&j| !b_taken[j]).collect();
+    // Every pair, or (for very long texts) pairs within a band around the diagonal.
+    let band = if ua.len() * ub.len() <= MAX_SCORED_PAIRS {
+        usize::MAX
+    } else {
+        (MAX_SCORED_PAIRS / ua.len().max(1) / 2).max(4)
+    };
+    for (ka, &i) in ua.iter().enumerate() {
+        let centre = ka * ub.len() / ua.len().max(1);
+        let (from, to) = (centre.saturating_sub(band), centre.saturating_add(band).min(ub.len()));
+        for &j in &ub[from..to] {
             let s = score(&a[i], &b[j], &ta[i], &tb[j], &ba[i], &bb[j]);
             if s >= THRESHOLD {
                 candidates.push((s, i, j));

@@ -37,7 +37,9 @@ fn build(docs: &[DocStreams], a: u32, b: u32) -> Decoded {
         counts: HashMap::new(),
         positions: HashMap::new(),
     };
-    for files in build_shards(docs, a, b) {
+    let total = docs.iter().map(DocStreams::chars).sum();
+    let stream = |i: usize| docs[i].clone();
+    for files in build_shards(docs.len(), total, &stream, a, b) {
         for (rel, bytes) in files {
             let shard: u32 = rel
                 .rsplit('/')
