@@ -190,7 +190,9 @@ impl BuildCache {
     }
 
     /// Whether `rel` can be taken from the previous build: same key, and the file is
-    /// still there with the size its manifest gives.
+    /// still there with the size its manifest gives. (A same-size edit of a published
+    /// file is not caught here; reading every digest again would cost what the cache
+    /// saves. `gongshi verify` checks digests.)
     pub fn is_fresh(&self, rel: &str, key: &Key) -> bool {
         let Some(p) = &self.previous else { return false };
         p.keys.get(rel) == Some(key)
