@@ -140,15 +140,7 @@ pub struct BuildCache {
 
 /// `public` -> `.public.cache.json` beside it.
 fn cache_file(output_dir: &Path) -> PathBuf {
-    let parent = output_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = output_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    parent.join(format!(".{name}.cache.json"))
+    crate::output::writer::beside(output_dir, "cache.json")
 }
 
 impl BuildCache {

@@ -40,6 +40,21 @@ impl Sink for NullSink {
     }
 }
 
+/// `.NAME.SUFFIX` in the folder that holds `target` (`public` -> `.public.SUFFIX`): where
+/// staging folders, the old output during a swap and the build cache live, on the same
+/// file system as the output and out of what is published.
+pub fn beside(target: &Path, suffix: &str) -> PathBuf {
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    parent.join(format!(".{name}.{suffix}"))
+}
+
 /// A fresh directory next to the final output, removed on drop unless committed.
 pub struct StagingDir {
     path: PathBuf,
@@ -51,17 +66,11 @@ impl StagingDir {
     /// rename is atomic per directory entry).
     pub fn beside(target: &Path) -> io::Result<StagingDir> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = parent.join(format!(".{name}.staging-{}-{n}", std::process::id()));
+        let path = beside(target, &format!("staging-{}-{n}", std::process::id()));
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
         if path.exists() {
             fs::remove_dir_all(&path)?;
         }
@@ -76,15 +85,7 @@ impl StagingDir {
     /// Replaces `target` with the staged output: old output aside, new in, old removed.
     /// If the second rename fails the old output is put back.
     pub fn commit(mut self, target: &Path) -> io::Result<()> {
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let old = beside(target, &format!("old-{}", std::process::id()));
         let had_old = target.exists();
         if had_old {
             if old.exists() {
