@@ -33,7 +33,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Context;
 
-use self::index::{DocStreams, Gram, MAX_GRAM};
+use self::index::{DocGrams, DocStreams, Gram, MAX_GRAM, Sharding};
 use self::shards::{ShardBuilder, counts_value, gzip, put_positions, put_varint, shard_count};
 use crate::build::{DocText, DocTexts, LoadedSite};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -178,24 +178,27 @@ fn build_shards<'s>(
 ) -> impl Iterator<Item = Vec<(String, Vec<u8>)>> + 's {
     let passes = total.div_ceil(CHARS_PER_PASS).clamp(1, a.min(b) as usize) as u32;
     (0..passes).map(move |pass| {
-        let keep_a = |g: Gram| shard_of(g, a) % passes == pass;
-        let keep_b = |g: Gram| shard_of(g, b) % passes == pass;
-        // Per document: its records grouped by shard.
-        let per_doc: Vec<_> = (0..docs)
+        let (sharding_a, sharding_b) = (
+            Sharding {
+                shards: a,
+                passes,
+                pass,
+            },
+            Sharding {
+                shards: b,
+                passes,
+                pass,
+            },
+        );
+        let per_doc: Vec<DocGrams> = (0..docs)
             .into_par_iter()
-            .map(|i| {
-                let g = index::doc_grams(&stream(i), keep_a, keep_b);
-                (
-                    ByShard::new(g.counts, a, passes, pass),
-                    ByShard::new(g.positions, b, passes, pass),
-                )
-            })
+            .map(|i| index::doc_grams(&stream(i), sharding_a, sharding_b))
             .collect();
         let a_files = (0..a).into_par_iter().filter(|s| s % passes == pass).map(|s| {
             let mut shard = ShardBuilder::default();
             let mut body = Vec::new();
-            for (doc, (counts, _)) in per_doc.iter().enumerate() {
-                for (gram, c) in counts.shard(s / passes) {
+            for (doc, grams) in per_doc.iter().enumerate() {
+                for (gram, c) in grams.counts_in((s / passes) as usize) {
                     body.clear();
                     put_varint(&mut body, counts_value(*c));
                     shard.push(*gram, doc as u32, &body, &[]);
@@ -206,8 +209,8 @@ fn build_shards<'s>(
         let b_files = (0..b).into_par_iter().filter(|s| s % passes == pass).map(|s| {
             let mut shard = ShardBuilder::default();
             let (mut head, mut tail) = (Vec::new(), Vec::new());
-            for (doc, (_, positions)) in per_doc.iter().enumerate() {
-                for (gram, p) in positions.shard(s / passes) {
+            for (doc, grams) in per_doc.iter().enumerate() {
+                for (gram, p) in grams.positions_in((s / passes) as usize) {
                     head.clear();
                     tail.clear();
                     put_positions(&mut head, &mut tail, p);
@@ -220,40 +223,4 @@ fn build_shards<'s>(
         out.extend(b_files.collect::<Vec<_>>());
         out
     })
-}
-
-/// One document's records of one pass, ordered by shard then gram, with where each
-/// shard's run starts. A shard's records are then a slice, found by index: looking
-/// them up by binary search instead, for every shard and every document, cost more
-/// than building the shards.
-struct ByShard<T> {
-    records: Vec<(Gram, T)>,
-    /// `records[starts[k]..starts[k + 1]]` belong to the pass's k-th shard
-    /// (shard `k * passes + pass`).
-    starts: Vec<u32>,
-}
-
-impl<T> ByShard<T> {
-    fn new(records: Vec<(Gram, T)>, shards: u32, passes: u32, pass: u32) -> ByShard<T> {
-        let slot = |g: Gram| (shard_of(g, shards) / passes) as usize;
-        let mut keyed: Vec<(usize, Gram, T)> = records.into_iter().map(|(g, t)| (slot(g), g, t)).collect();
-        keyed.sort_unstable_by_key(|(k, g, _)| (*k, *g));
-        let slots = (shards - pass).div_ceil(passes) as usize;
-        let mut starts = vec![0u32; slots + 1];
-        for (k, _, _) in &keyed {
-            starts[k + 1] += 1;
-        }
-        for k in 0..slots {
-            starts[k + 1] += starts[k];
-        }
-        ByShard {
-            records: keyed.into_iter().map(|(_, g, t)| (g, t)).collect(),
-            starts,
-        }
-    }
-
-    fn shard(&self, k: u32) -> &[(Gram, T)] {
-        let k = k as usize;
-        &self.records[self.starts[k] as usize..self.starts[k + 1] as usize]
-    }
 }

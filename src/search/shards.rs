@@ -24,7 +24,6 @@
 //!
 //! search.js's `readShard` / `readCounts` / `readPositions` decode exactly this.
 
-use std::collections::BTreeMap;
 use std::io::Write as _;
 
 use flate2::Compression;
@@ -84,61 +83,94 @@ pub fn put_positions(head: &mut Vec<u8>, tail: &mut Vec<u8>, p: &Positions) {
 }
 
 /// Posting lists of one shard, filled document by document in increasing id order.
+///
+/// Entries are appended to flat buffers and sorted by gram once, when encoded: a map
+/// from gram to list, looked up for each of the index's tens of millions of entries,
+/// cost more than the sort.
 #[derive(Default)]
 pub struct ShardBuilder {
-    lists: BTreeMap<Gram, List>,
+    entries: Vec<Pushed>,
+    heads: Vec<u8>,
+    tails: Vec<u8>,
 }
 
-struct List {
-    last: u32,
-    docs: u64,
-    bytes: Vec<u8>,
-    tail: Vec<u8>,
+struct Pushed {
+    gram: Gram,
+    doc: u32,
+    /// Ends of this entry's bytes in `heads` and `tails` (each starts where the
+    /// previous pushed entry's ends).
+    head_end: u32,
+    tail_end: u32,
 }
 
 impl ShardBuilder {
     /// Appends document `doc`'s entry for `gram`: `head` after its document delta,
     /// `tail` (positions) to the end part. Documents must come in increasing order.
     pub fn push(&mut self, gram: Gram, doc: u32, head: &[u8], tail: &[u8]) {
-        let list = self.lists.entry(gram).or_insert(List {
-            last: u32::MAX,
-            docs: 0,
-            bytes: Vec::new(),
-            tail: Vec::new(),
+        debug_assert!(self.entries.last().is_none_or(|e| e.doc <= doc));
+        self.heads.extend_from_slice(head);
+        self.tails.extend_from_slice(tail);
+        self.entries.push(Pushed {
+            gram,
+            doc,
+            head_end: self.heads.len() as u32,
+            tail_end: self.tails.len() as u32,
         });
-        let delta = if list.docs == 0 { doc } else { doc - list.last - 1 };
-        debug_assert!(list.docs == 0 || doc > list.last);
-        put_varint(&mut list.bytes, u64::from(delta));
-        list.bytes.extend_from_slice(head);
-        list.tail.extend_from_slice(tail);
-        list.last = doc;
-        list.docs += 1;
     }
 
     pub fn is_empty(&self) -> bool {
-        self.lists.is_empty()
+        self.entries.is_empty()
     }
 
     /// The shard's bytes before compression, entries sorted by gram; lists of fewer
     /// than `min_docs` documents are left out.
     pub fn encode(&self, min_docs: u64) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.lists.values().map(|l| l.bytes.len() + 12).sum());
-        for (g, l) in self.lists.iter().filter(|(_, l)| l.docs >= min_docs) {
-            put_varint(&mut out, g.len() as u64);
-            for c in g.chars() {
+        // Entry i's bytes: heads[head_start(i)..head_end], likewise for tails.
+        let starts = |i: usize| -> (usize, usize) {
+            match i.checked_sub(1).map(|p| &self.entries[p]) {
+                Some(p) => (p.head_end as usize, p.tail_end as usize),
+                None => (0, 0),
+            }
+        };
+        // Stable: within a gram, entries stay in document order.
+        let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
+        order.sort_by_key(|&i| self.entries[i as usize].gram);
+        let mut out = Vec::with_capacity(self.heads.len() + self.tails.len() + 8 * self.entries.len());
+        let mut list = Vec::new();
+        for run in order.chunk_by(|&x, &y| self.entries[x as usize].gram == self.entries[y as usize].gram) {
+            if (run.len() as u64) < min_docs {
+                continue;
+            }
+            list.clear();
+            let mut last: Option<u32> = None;
+            for &i in run {
+                let e = &self.entries[i as usize];
+                let delta = last.map_or(e.doc, |l| e.doc - l - 1);
+                put_varint(&mut list, u64::from(delta));
+                list.extend_from_slice(&self.heads[starts(i as usize).0..e.head_end as usize]);
+                last = Some(e.doc);
+            }
+            for &i in run {
+                let e = &self.entries[i as usize];
+                list.extend_from_slice(&self.tails[starts(i as usize).1..e.tail_end as usize]);
+            }
+            let gram = self.entries[run[0] as usize].gram;
+            put_varint(&mut out, gram.len() as u64);
+            for c in gram.chars() {
                 put_varint(&mut out, u64::from(c as u32));
             }
-            put_varint(&mut out, l.docs);
-            put_varint(&mut out, (l.bytes.len() + l.tail.len()) as u64);
-            out.extend_from_slice(&l.bytes);
-            out.extend_from_slice(&l.tail);
+            put_varint(&mut out, run.len() as u64);
+            put_varint(&mut out, list.len() as u64);
+            out.extend_from_slice(&list);
         }
         out
     }
 }
 
+/// Gzip at zlib's default level: on this index's shards level 9 saved under 0.1% of the
+/// bytes for twice the time (the index took some 4 s of CPU in deflate at 1,300 reports).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3 + 64), Compression::best());
+    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3 + 64), Compression::default());
     enc.write_all(bytes).expect("writing to memory");
     enc.finish().expect("writing to memory")
 }

@@ -316,7 +316,7 @@ fn random_texts_and_queries_match_brute_force() {
 #[test]
 fn positions_are_per_field() {
     let d = DocStreams::new("检测", ["检测"], ["检测检测"]);
-    let g = super::index::doc_grams(&d, |_| true, |_| true);
+    let g = super::index::doc_grams(&d, super::index::Sharding::whole(), super::index::Sharding::whole());
     let p = &g
         .positions
         .iter()
