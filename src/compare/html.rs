@@ -62,14 +62,47 @@ fn skip_chars(s: &str, n: usize) -> &str {
     s.char_indices().nth(n).map_or("", |(i, _)| &s[i..])
 }
 
+/// Text as minify-html leaves it: escaped, each run of white space one space (which is
+/// how a browser shows it anyway).
+fn html_text(text: &str) -> String {
+    let escaped = escape(text);
+    let mut out = String::with_capacity(escaped.len());
+    let mut in_space = false;
+    for c in escaped.chars() {
+        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c') {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
+}
+
+/// An (escaped) attribute value as minify-html writes it, bare when nothing in it needs
+/// quotes. This HTML skips the minifier (see `minify::html_with_fragments`), so it is
+/// written the way the minifier would leave it: attributes in alphabetical order, values
+/// unquoted where HTML allows.
+fn attr_value(escaped: &str) -> String {
+    let bare = !escaped.is_empty() && !escaped.contains([' ', '\t', '\n', '\r', '\x0c', '"', '\'', '`', '=', '<', '>']);
+    if bare {
+        escaped.to_string()
+    } else {
+        format!("\"{escaped}\"")
+    }
+}
+
 fn render_para(out: &mut String, para: &ParaDiff, links: &ParaLinks, fold: Folding) {
     let class = class(para);
     let _ = write!(out, "<div class=\"diff-para {class}\">");
     if para.moved {
         let _ = write!(
             out,
-            "<span class=\"moved-note\">（段落位置调整：{}第 {} 段）</span>",
-            escape(links.name_a),
+            "<span class=moved-note>（段落位置调整：{}第 {} 段）</span>",
+            html_text(links.name_a),
             para.a.map_or(0, |i| i + 1)
         );
     }
@@ -77,28 +110,28 @@ fn render_para(out: &mut String, para: &ParaDiff, links: &ParaLinks, fold: Foldi
     for (k, Piece { op, text }) in para.diff.pieces.iter().enumerate() {
         match op {
             Op::Delete => {
-                let _ = write!(out, "<del>{}</del>", escape(text));
+                let _ = write!(out, "<del>{}</del>", html_text(text));
             }
             Op::Insert => {
-                let _ = write!(out, "<ins>{}</ins>", escape(text));
+                let _ = write!(out, "<ins>{}</ins>", html_text(text));
             }
             Op::Equal => {
                 let n = text.chars().count();
                 if class != "changed" || n <= fold.span_chars {
-                    out.push_str(&escape(text));
+                    out.push_str(&html_text(text));
                     continue;
                 }
                 let head = if k == 0 { 0 } else { fold.context };
                 let tail = if k == last { 0 } else { fold.context };
                 let middle = n - head - tail;
-                out.push_str(&escape(take_chars(text, head)));
+                out.push_str(&html_text(take_chars(text, head)));
                 let rest = skip_chars(text, head);
                 let _ = write!(
                     out,
-                    "<details class=\"diff-fold\"><summary>……未改动的 {middle} 字……</summary><span>{}</span></details>",
-                    escape(take_chars(rest, middle))
+                    "<details class=diff-fold><summary>……未改动的 {middle} 字……</summary><span>{}</span></details>",
+                    html_text(take_chars(rest, middle))
                 );
-                out.push_str(&escape(skip_chars(rest, middle)));
+                out.push_str(&html_text(skip_chars(rest, middle)));
             }
         }
     }
@@ -111,10 +144,9 @@ fn render_para(out: &mut String, para: &ParaDiff, links: &ParaLinks, fold: Foldi
     if let Some(Some(id)) = ids.get(index) {
         let _ = write!(
             out,
-            "<a class=\"para-src\" href=\"{}#{}\" aria-label=\"{}原文此段\">¶</a>",
-            escape(page),
-            escape(id),
-            escape(name)
+            "<a aria-label={} class=para-src href={}>¶</a>",
+            attr_value(&format!("{}原文此段", escape(name))),
+            attr_value(&format!("{}#{}", escape(page), escape(id)))
         );
     }
     out.push_str("</div>");
@@ -149,7 +181,7 @@ pub fn render_html(diff: &BlockDiff, links: &ParaLinks, fold: Folding) -> String
             };
             let _ = write!(
                 out,
-                "<details class=\"{class}\"><summary>{what} {} 段（{} 字），点击展开</summary>",
+                "<details class={class}><summary>{what} {} 段（{} 字），点击展开</summary>",
                 run.len(),
                 run_chars
             );
@@ -191,7 +223,7 @@ mod tests {
         let d = blocks(&[same, same, same, "旧的结尾。"], &[same, same, same, "新的结尾。"]);
         let html = render_html(&d, &ParaLinks::default(), Folding::default());
         assert!(
-            html.starts_with("<details class=\"diff-same\"><summary>未改动的 3 段"),
+            html.starts_with("<details class=diff-same><summary>未改动的 3 段"),
             "{html}"
         );
         assert_eq!(html.matches("<details").count(), 1);
@@ -202,7 +234,7 @@ mod tests {
         );
         let html = render_html(&d, &ParaLinks::default(), Folding::default());
         assert!(
-            html.starts_with("<details class=\"diff-removed\"><summary>删除的 2 段"),
+            html.starts_with("<details class=diff-removed><summary>删除的 2 段"),
             "{html}"
         );
     }
@@ -212,10 +244,7 @@ mod tests {
         let long = "检验检测".repeat(100);
         let d = blocks(&[&format!("旧{long}尾")], &[&format!("新{long}尾")]);
         let html = render_html(&d, &ParaLinks::default(), Folding::default());
-        assert!(
-            html.contains("<details class=\"diff-fold\"><summary>……未改动的 "),
-            "{html}"
-        );
+        assert!(html.contains("<details class=diff-fold><summary>……未改动的 "), "{html}");
     }
 
     #[test]
@@ -232,7 +261,7 @@ mod tests {
         };
         let d = blocks(&["第一段的文字。", "被删除的段落，完全不同。"], &["第一段的文字改了。"]);
         let html = render_html(&d, &links, Folding::default());
-        assert!(html.contains("href=\"/r/2018/#q1\""), "{html}");
-        assert!(html.contains("href=\"/r/2017/#p2\""), "{html}");
+        assert!(html.contains("href=/r/2018/#q1>"), "{html}");
+        assert!(html.contains("href=/r/2017/#p2>"), "{html}");
     }
 }

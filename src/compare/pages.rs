@@ -280,6 +280,31 @@ enum What {
 }
 
 /// Renders and writes every comparison page; `base` is the context every page gets.
+/// A comparison page, minified. Its section diffs (most of its bytes, already compact)
+/// skip the minifier: see [`minify::html_with_fragments`].
+fn render_pair(
+    site: &LoadedSite,
+    mut ctx: Context,
+    mut compare: comparison::CompareCtx,
+    file: Option<&std::path::Path>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut fragments = Vec::new();
+    for s in compare.sections.iter_mut().filter(|s| !s.html.is_empty()) {
+        fragments.push(std::mem::replace(&mut s.html, minify::placeholder(fragments.len())));
+    }
+    ctx.insert("compare", &compare);
+    let html = site.theme.render("compare.html", &ctx, file)?;
+    if let Some(page) = minify::html_with_fragments(&html, &fragments) {
+        return Ok(page);
+    }
+    let mut fragments = fragments.into_iter();
+    for s in compare.sections.iter_mut().filter(|s| !s.html.is_empty()) {
+        s.html = fragments.next().unwrap_or_default();
+    }
+    ctx.insert("compare", &compare);
+    Ok(minify::html(&site.theme.render("compare.html", &ctx, file)?))
+}
+
 pub fn write_all(
     site: &LoadedSite,
     texts: &DocTexts,
@@ -368,10 +393,18 @@ pub fn write_all(
             let mut ctx = base.clone();
             ctx.insert("current_path", &format!("{}{}", site_ctx.base_path, job.path));
             ctx.insert("section", &section_link(s, site_ctx));
+            let file = docs.last().map(|d| d.file.clone());
             let template = match job.what {
                 What::Pair(i, j) => {
-                    ctx.insert("compare", &comparison::build(s, i, j, tree, texts, site_ctx));
-                    "compare.html"
+                    let page = render_pair(
+                        site,
+                        ctx,
+                        comparison::build(s, i, j, tree, texts, site_ctx),
+                        file.as_deref(),
+                    )?;
+                    sink.write(&out, &page).map_err(cannot_write)?;
+                    cache.note(&out, &key);
+                    return Ok(());
                 }
                 What::Picker => {
                     let all_pairs = s.all_pairs(&site_ctx.extra);
@@ -384,7 +417,6 @@ pub fn write_all(
                     "trends.html"
                 }
             };
-            let file = docs.last().map(|d| d.file.clone());
             let html = site.theme.render(template, &ctx, file.as_deref())?;
             sink.write(&out, &minify::html(&html)).map_err(cannot_write)?;
             cache.note(&out, &key);
