@@ -8,6 +8,23 @@ mod cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+unsafe extern "C" {
+    /// From the mimalloc library the `mimalloc` crate links; declared here because the
+    /// crate exposes it only behind a feature that needs another dependency.
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (v2 and v3 alike).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
 fn main() -> std::process::ExitCode {
+    // A one-shot command never hands freed memory back to the system: it exits soon, and
+    // handing it back only to fault it in again (zeroed, page by page) cost a build of
+    // 1,300 reports some 4 s of CPU time in 57,000 page faults (4,300 without). `serve`
+    // runs for hours, so it keeps mimalloc's default.
+    if !std::env::args().skip(1).any(|arg| arg == "serve") {
+        // SAFETY: sets a plain integer option; mimalloc reads options at any time.
+        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    }
     cli::run()
 }
