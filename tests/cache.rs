@@ -181,3 +181,33 @@ fn proof_reading_warnings_are_the_same_on_a_repeat_build() {
     );
     assert_eq!(rules(&first), rules(&second));
 }
+
+#[test]
+fn an_unchanged_site_is_left_as_it_is_until_something_changes() {
+    use std::os::unix::fs::MetadataExt;
+    let site = fixture();
+    site.write("static/files/notice.txt", "第一版");
+    let first = site.build_ok();
+    assert!(!first.up_to_date);
+    // The output folder is swapped in by a build, so its inode tells whether one did.
+    let folder = || fs::metadata(site.public()).unwrap().ino();
+    let built = folder();
+    let second = rebuild(&site);
+    assert!(second.up_to_date, "nothing changed");
+    assert_eq!((second.pages, second.files), (first.pages, first.files));
+    assert_eq!(folder(), built, "the output was left as it was");
+    // A file published as it is changes: built again, with the new file.
+    site.write("static/files/notice.txt", "第二版，更长一些");
+    assert!(!rebuild(&site).up_to_date);
+    assert_eq!(site.read("files/notice.txt"), "第二版，更长一些");
+    // A file goes missing from the output: built again.
+    fs::remove_file(site.public().join("reports/2017/index.html")).unwrap();
+    assert!(!rebuild(&site).up_to_date);
+    assert!(site.exists("reports/2017/index.html"));
+    // A report's body changes: built again.
+    report(&site, 2019, "新增一句。");
+    assert!(!rebuild(&site).up_to_date);
+    assert!(site.read("reports/2019/index.html").contains("新增一句。"));
+    assert!(rebuild(&site).up_to_date);
+    assert_same_tree(&snapshot(&site.public()), &full_build(&site));
+}

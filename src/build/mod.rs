@@ -63,6 +63,8 @@ pub struct BuildSummary {
     pub files: usize,
     /// Files taken unchanged from the previous build (see [`cache`]).
     pub reused: usize,
+    /// Nothing changed since the previous build: its output was left as it was.
+    pub up_to_date: bool,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
     /// Wall time per pipeline phase (`build --timings`).
@@ -125,13 +127,29 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
         let path = path.to_path_buf();
         move |source| BuildError::Io { path, source }
     };
-    let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
     let cache = timings.phase("open cache", || BuildCache::open(&opts.output_dir));
     let keys = timings.phase("cache keys", || Keys::new(&site, opts));
+    let whole = keys.whole(&site, opts);
+    if let Some(warnings) = whole.as_ref().and_then(|w| cache.unchanged(w)) {
+        // Nothing the build reads changed since the output was made, and the output is
+        // all there: it is up to date as it is.
+        let (pages, files) = cache.previous_counts();
+        return Ok(BuildSummary {
+            pages,
+            files,
+            reused: files,
+            up_to_date: true,
+            elapsed: start.elapsed(),
+            warnings: Diagnostics(warnings.to_vec()),
+            phases: timings.phases(),
+        });
+    }
+    let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
     let (mut summary, manifest) = render_recorded(&site, opts, &staging, progress, &timings, (&cache, &keys))?;
     timings.phase("proof-read", || {
         crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &cache.lint_memo(&keys))
     });
+    let made_warnings = summary.warnings.0.clone();
     // What the previous build published must stay reachable: warn here, fail in `check`.
     let read;
     let previous = match cache.manifest() {
@@ -151,7 +169,12 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
         .phase("publish (swap)", || {
             BuildCache::forget(&opts.output_dir)?;
             staging.commit(&opts.output_dir)?;
-            cache.save(&opts.output_dir)
+            let made = cache::Made {
+                whole,
+                pages: summary.pages,
+                warnings: &made_warnings,
+            };
+            cache.save(&opts.output_dir, &made)
         })
         .map_err(io(&opts.output_dir))?;
     summary.phases = timings.phases();
@@ -180,7 +203,12 @@ pub fn build_to_new_dir(opts: &BuildOptions, previous: Option<&Path>) -> Result<
     )?;
     crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &cache.lint_memo(&keys));
     // Not fatal: without its keys the next build is a full one.
-    let _ = cache.save(staging.path());
+    let made = cache::Made {
+        whole: None,
+        pages: summary.pages,
+        warnings: &[],
+    };
+    let _ = cache.save(staging.path(), &made);
     summary.elapsed = start.elapsed();
     Ok((staging.keep(), summary))
 }

@@ -430,6 +430,7 @@ pub(super) fn render_site(
         // Counted from what was written, by the manifest's recorder (build::render_recorded).
         files: 0,
         reused: 0,
+        up_to_date: false,
         elapsed: Duration::ZERO,
         phases: Vec::new(),
         warnings: {
@@ -441,7 +442,9 @@ pub(super) fn render_site(
 }
 
 /// Copies the site's `static/` and content assets as they are. Returns the count.
-fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<(), BuildError> {
+/// The files published as they are: the content's assets and the site's `static/`
+/// folder, each with its path in the output.
+pub(super) fn site_static_files(root: &Path, tree: &ContentTree) -> Result<Vec<(PathBuf, String)>, BuildError> {
     let static_dir = root.join("static");
     let mut files: Vec<(PathBuf, String)> = tree.assets.clone();
     if static_dir.is_dir() {
@@ -456,7 +459,11 @@ fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<
             }
         }
     }
-    for (src, rel) in files {
+    Ok(files)
+}
+
+fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<(), BuildError> {
+    for (src, rel) in site_static_files(root, tree)? {
         let bytes = std::fs::read(&src).map_err(|source| BuildError::Io {
             path: src.clone(),
             source,

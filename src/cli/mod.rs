@@ -199,13 +199,23 @@ fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<ExitCode> {
             } else {
                 String::new()
             };
-            println!(
-                "built {} pages ({} files{reused}) into {} in {} ms",
-                s.pages,
-                s.files,
-                opts.output_dir.display(),
-                s.elapsed.as_millis()
-            );
+            if s.up_to_date {
+                println!(
+                    "{} is up to date: nothing changed since the last build ({} pages, {} files), checked in {} ms",
+                    opts.output_dir.display(),
+                    s.pages,
+                    s.files,
+                    s.elapsed.as_millis()
+                );
+            } else {
+                println!(
+                    "built {} pages ({} files{reused}) into {} in {} ms",
+                    s.pages,
+                    s.files,
+                    opts.output_dir.display(),
+                    s.elapsed.as_millis()
+                );
+            }
             if timings {
                 for (name, took) in &s.phases {
                     eprintln!("  {name:<24} {:>7} ms", took.as_millis());

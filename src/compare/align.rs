@@ -137,13 +137,21 @@ pub fn align(a: &[SectionInfo], b: &[SectionInfo]) -> Vec<Pair> {
         }
     }
     // 3. Similar heading and body, best first.
-    let ta: Vec<Bigrams> = na.iter().map(|t| Bigrams::new(t)).collect();
-    let tb: Vec<Bigrams> = nb.iter().map(|t| Bigrams::new(t)).collect();
-    let ba: Vec<Bigrams> = a.iter().map(|s| Bigrams::new(s.text)).collect();
-    let bb: Vec<Bigrams> = b.iter().map(|s| Bigrams::new(s.text)).collect();
     let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
     let ua: Vec<usize> = (0..a.len()).filter(|&i| a_to_b[i].is_none()).collect();
     let ub: Vec<usize> = (0..b.len()).filter(|&j| !b_taken[j]).collect();
+    // Bigrams of the sections still unmatched only: most match by id or title above.
+    let bigrams = |texts: &mut dyn Iterator<Item = (usize, &str)>, len: usize| {
+        let mut out = vec![Bigrams::default(); len];
+        for (k, t) in texts {
+            out[k] = Bigrams::new(t);
+        }
+        out
+    };
+    let ta = bigrams(&mut ua.iter().map(|&i| (i, na[i].as_str())), a.len());
+    let tb = bigrams(&mut ub.iter().map(|&j| (j, nb[j].as_str())), b.len());
+    let ba = bigrams(&mut ua.iter().map(|&i| (i, a[i].text)), a.len());
+    let bb = bigrams(&mut ub.iter().map(|&j| (j, b[j].text)), b.len());
     // Every pair, or (for very long texts) pairs within a band around the diagonal.
     let band = if ua.len() * ub.len() <= MAX_SCORED_PAIRS {
         usize::MAX

@@ -72,15 +72,49 @@ fn norm(t: &str) -> String {
 /// Aligns paragraphs keeping their order (the best total similarity, as in sequence
 /// alignment), so that a rewritten paragraph is diffed against its counterpart and an
 /// inserted one does not shift everything after it.
+///
+/// Equal paragraphs at the start and at the end pair up first, as a text diff trims a
+/// common prefix and suffix: an equal pair scores more than any other, so some best
+/// alignment pairs them, and the similarity table shrinks to the part that changed.
 fn align_paragraphs(a: &[&str], b: &[&str]) -> Vec<(Option<usize>, Option<usize>)> {
-    let (n, m) = (a.len(), b.len());
-    if n.saturating_mul(m) > MAX_ALIGNED_CELLS {
-        return align_equal_paragraphs(a, b);
-    }
-    let ga: Vec<Bigrams> = a.iter().map(|t| Bigrams::new(t)).collect();
-    let gb: Vec<Bigrams> = b.iter().map(|t| Bigrams::new(t)).collect();
     let (na, nb): (Vec<String>, Vec<String>) =
         (a.iter().map(|t| norm(t)).collect(), b.iter().map(|t| norm(t)).collect());
+    let prefix = na.iter().zip(&nb).take_while(|(x, y)| x == y).count();
+    let suffix = na[prefix..]
+        .iter()
+        .rev()
+        .zip(nb[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (n, m) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
+    let middle = |i: usize| prefix + i;
+    let mut rows: Vec<(Option<usize>, Option<usize>)> = (0..prefix).map(|k| (Some(k), Some(k))).collect();
+    let inner = if n.saturating_mul(m) > MAX_ALIGNED_CELLS {
+        align_equal_paragraphs(&na[prefix..prefix + n], &nb[prefix..prefix + m])
+    } else {
+        align_similar_paragraphs(
+            &a[prefix..prefix + n],
+            &b[prefix..prefix + m],
+            &na[prefix..prefix + n],
+            &nb[prefix..prefix + m],
+        )
+    };
+    rows.extend(inner.into_iter().map(|(i, j)| (i.map(middle), j.map(middle))));
+    rows.extend((0..suffix).map(|k| (Some(prefix + n + k), Some(prefix + m + k))));
+    rows
+}
+
+/// The best-similarity alignment of `a` and `b` (`na`, `nb`: their texts without
+/// white space), by dynamic programming over every pair.
+fn align_similar_paragraphs(
+    a: &[&str],
+    b: &[&str],
+    na: &[String],
+    nb: &[String],
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let (n, m) = (a.len(), b.len());
+    let ga: Vec<Bigrams> = a.iter().map(|t| Bigrams::new(t)).collect();
+    let gb: Vec<Bigrams> = b.iter().map(|t| Bigrams::new(t)).collect();
     let sim = |i: usize, j: usize| -> Option<f64> {
         if na[i] == nb[j] {
             return Some(2.0);
@@ -116,12 +150,11 @@ fn align_paragraphs(a: &[&str], b: &[&str]) -> Vec<(Option<usize>, Option<usize>
     rows
 }
 
-/// Pairs only equal paragraphs, in order (see [`MAX_ALIGNED_CELLS`]).
-fn align_equal_paragraphs(a: &[&str], b: &[&str]) -> Vec<(Option<usize>, Option<usize>)> {
-    let (na, nb): (Vec<String>, Vec<String>) =
-        (a.iter().map(|t| norm(t)).collect(), b.iter().map(|t| norm(t)).collect());
-    let mut rows = Vec::with_capacity(a.len() + b.len());
-    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &na, &nb) {
+/// Pairs only equal paragraphs (`na`, `nb`: without white space), in order (see
+/// [`MAX_ALIGNED_CELLS`]).
+fn align_equal_paragraphs(na: &[String], nb: &[String]) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut rows = Vec::with_capacity(na.len() + nb.len());
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, na, nb) {
         let (_, old, new) = op.as_tag_tuple();
         match op.tag() {
             similar::DiffTag::Equal => rows.extend(old.zip(new).map(|(i, j)| (Some(i), Some(j)))),
