@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 
 use super::normalize::{SEP, normalize};
+use super::shards::put_positions;
 
 /// Longest gram with its own document list.
 pub const MAX_GRAM: usize = 4;
@@ -154,13 +155,21 @@ impl Sharding {
 /// each of the pass's shards starts. A shard's records are then a slice, found by index:
 /// looking them up by binary search instead, for every shard and every document, cost
 /// more than building the shards.
+///
+/// A bigram's positions are kept encoded as the shard will hold them (a header and a
+/// run of deltas, [`put_positions`]), in two buffers for the whole document: a list per
+/// bigram was tens of thousands of small allocations per document and pass.
 #[derive(Debug, Default)]
 pub struct DocGrams {
     pub counts: Vec<(Gram, Counts)>,
     /// `counts[counts_start[k]..counts_start[k + 1]]` are in the pass's k-th shard.
     counts_start: Vec<u32>,
-    pub positions: Vec<(Gram, Positions)>,
+    /// Each bigram with the end of its bytes in `heads` and in `tails` (they start where
+    /// the previous record's end).
+    positions: Vec<(Gram, u32, u32)>,
     positions_start: Vec<u32>,
+    heads: Vec<u8>,
+    tails: Vec<u8>,
 }
 
 impl DocGrams {
@@ -169,9 +178,22 @@ impl DocGrams {
         &self.counts[self.counts_start[k] as usize..self.counts_start[k + 1] as usize]
     }
 
-    /// Records of the pass's k-th positions shard.
-    pub fn positions_in(&self, k: usize) -> &[(Gram, Positions)] {
-        &self.positions[self.positions_start[k] as usize..self.positions_start[k + 1] as usize]
+    /// Records of the pass's k-th positions shard: each bigram with its encoded header
+    /// and positions.
+    pub fn positions_in(&self, k: usize) -> impl Iterator<Item = (Gram, &[u8], &[u8])> {
+        let (from, to) = (self.positions_start[k] as usize, self.positions_start[k + 1] as usize);
+        (from..to).map(move |r| {
+            let (gram, head_end, tail_end) = self.positions[r];
+            let (head_start, tail_start) = match r.checked_sub(1) {
+                Some(p) => (self.positions[p].1, self.positions[p].2),
+                None => (0, 0),
+            };
+            (
+                gram,
+                &self.heads[head_start as usize..head_end as usize],
+                &self.tails[tail_start as usize..tail_end as usize],
+            )
+        })
     }
 }
 
@@ -240,20 +262,19 @@ pub fn doc_grams(doc: &DocStreams, a: Sharding, b: Sharding) -> DocGrams {
             c.0[field] += 1;
         }
     }
-    let mut positions: Vec<(Gram, Positions)> = Vec::new();
+    let mut positions: Vec<(Gram, u32, u32)> = Vec::new();
     let mut positions_start = vec![0u32; b.slots() + 1];
-    let mut last = None;
-    for key in bigrams {
-        let g = Gram((key >> 34 & BIGRAM_MASK) << 42 | 2 << 84);
-        let field = ((key >> 32) & 3) as usize;
-        if last != Some(g) {
-            positions_start[(key >> 96) as usize + 1] += 1;
-            positions.push((g, Positions::default()));
-            last = Some(g);
+    let (mut heads, mut tails) = (Vec::new(), Vec::new());
+    let bigram = |key: u128| Gram((key >> 34 & BIGRAM_MASK) << 42 | 2 << 84);
+    let mut run = Positions::default();
+    for group in bigrams.chunk_by(|x, y| bigram(*x) == bigram(*y)) {
+        run.iter_mut().for_each(Vec::clear);
+        for &key in group {
+            run[((key >> 32) & 3) as usize].push(key as u32);
         }
-        if let Some((_, p)) = positions.last_mut() {
-            p[field].push(key as u32);
-        }
+        put_positions(&mut heads, &mut tails, &run);
+        positions_start[(group[0] >> 96) as usize + 1] += 1;
+        positions.push((bigram(group[0]), heads.len() as u32, tails.len() as u32));
     }
     for starts in [&mut counts_start, &mut positions_start] {
         for k in 1..starts.len() {
@@ -265,6 +286,8 @@ pub fn doc_grams(doc: &DocStreams, a: Sharding, b: Sharding) -> DocGrams {
         counts_start,
         positions,
         positions_start,
+        heads,
+        tails,
     }
 }
 
@@ -323,7 +346,7 @@ mod tests {
                             gram.chars().collect::<String>()
                         );
                     }
-                    for (gram, _) in g.positions_in(k) {
+                    for (gram, _, _) in g.positions_in(k) {
                         assert_eq!(gram.len(), 2);
                         assert_eq!(gram.hash() & (shards - 1), shard);
                     }

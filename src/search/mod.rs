@@ -28,13 +28,15 @@ pub mod shards;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Context;
 
 use self::index::{DocGrams, DocStreams, Gram, MAX_GRAM, Sharding};
-use self::shards::{ShardBuilder, counts_value, gzip, put_positions, put_varint, shard_count};
+use self::shards::{ShardBuilder, counts_value, gzip, put_varint, shard_count};
 use crate::build::{DocText, DocTexts, LoadedSite};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Sink, minify};
@@ -104,35 +106,35 @@ pub fn write_all(
     let a = shard_count(total, CHARS_PER_A_SHARD);
     let b = shard_count(total, CHARS_PER_B_SHARD);
 
-    let mut written: Vec<(String, [u8; 32], u64)> = Vec::new();
-    let mut put = |rel: String, bytes: Vec<u8>| -> Result<(), Diagnostics> {
-        sink.write(&rel, &bytes).map_err(|e| io(&rel, e))?;
-        written.push((rel, Sha256::digest(&bytes).into(), bytes.len() as u64));
+    // Each file is written where it is made, on any thread; its digest goes into the
+    // index's version.
+    let written: Mutex<Vec<(String, [u8; 32], u64)>> = Mutex::default();
+    let put = |rel: String, bytes: Vec<u8>| -> std::io::Result<()> {
+        sink.write(&rel, &bytes)?;
+        let digest = Sha256::digest(&bytes).into();
+        written
+            .lock()
+            .expect("no panic holding it")
+            .push((rel, digest, bytes.len() as u64));
         Ok(())
     };
+    let failed = |e: (String, std::io::Error)| io(&e.0, e.1);
 
-    // Written pass by pass, so that a pass's shards are freed before the next.
-    for shard_files in build_shards(documents.len(), total, &stream, a, b) {
-        for (rel, bytes) in shard_files {
-            put(rel, bytes)?;
-        }
-    }
-
-    let fragments: Vec<(String, Vec<u8>)> = documents
+    build_shards(documents.len(), total, &stream, a, b, &put).map_err(failed)?;
+    documents
         .par_iter()
         .enumerate()
-        .map(|(i, d)| {
+        .try_for_each(|(i, d)| {
             let json = serde_json::to_vec(&docs::fragment(d, &texts.get(i).sections, &site_ctx.base_path))
                 .expect("serialisable");
-            (format!("search/t/{i}.bin"), gzip(&json))
+            let rel = format!("search/t/{i}.bin");
+            put(rel.clone(), gzip(&json)).map_err(|e| (rel, e))
         })
-        .collect();
-    for (rel, bytes) in fragments {
-        put(rel, bytes)?;
-    }
+        .map_err(failed)?;
     let meta = serde_json::to_vec(&docs::meta(documents, a, b, MAX_GRAM, TEXT_CHECK)).expect("serialisable");
-    put("search/meta.bin".into(), gzip(&meta))?;
+    put("search/meta.bin".into(), gzip(&meta)).map_err(|e| io("search/meta.bin", e))?;
 
+    let mut written = written.into_inner().expect("no panic holding it");
     written.sort_by(|x, y| x.0.cmp(&y.0));
     let mut h = Sha256::new();
     for (rel, digest, _) in &written {
@@ -168,59 +170,57 @@ pub fn shard_of(g: Gram, shards: u32) -> u32 {
 }
 
 /// Builds every shard, in passes of bounded memory: each pass indexes all documents but
-/// keeps only the grams of its share of shards. Yields each pass's files.
-fn build_shards<'s>(
+/// keeps only the grams of its share of shards. Hands each file to `put` as it is made
+/// (on any thread); stops at the first that cannot be written, with its name.
+fn build_shards(
     docs: usize,
     total: usize,
-    stream: &'s (dyn Fn(usize) -> DocStreams + Sync),
+    stream: &(dyn Fn(usize) -> DocStreams + Sync),
     a: u32,
     b: u32,
-) -> impl Iterator<Item = Vec<(String, Vec<u8>)>> + 's {
+    put: &(dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync),
+) -> Result<(), (String, std::io::Error)> {
     let passes = total.div_ceil(CHARS_PER_PASS).clamp(1, a.min(b) as usize) as u32;
-    (0..passes).map(move |pass| {
-        let (sharding_a, sharding_b) = (
-            Sharding {
-                shards: a,
-                passes,
-                pass,
-            },
-            Sharding {
-                shards: b,
-                passes,
-                pass,
-            },
-        );
+    let put = |rel: String, bytes: Vec<u8>| put(rel.clone(), bytes).map_err(|e| (rel, e));
+    for pass in 0..passes {
+        let sharding = |shards| Sharding { shards, passes, pass };
         let per_doc: Vec<DocGrams> = (0..docs)
             .into_par_iter()
-            .map(|i| index::doc_grams(&stream(i), sharding_a, sharding_b))
+            .map(|i| index::doc_grams(&stream(i), sharding(a), sharding(b)))
             .collect();
-        let a_files = (0..a).into_par_iter().filter(|s| s % passes == pass).map(|s| {
-            let mut shard = ShardBuilder::default();
-            let mut body = Vec::new();
-            for (doc, grams) in per_doc.iter().enumerate() {
-                for (gram, c) in grams.counts_in((s / passes) as usize) {
-                    body.clear();
-                    put_varint(&mut body, counts_value(*c));
-                    shard.push(*gram, doc as u32, &body, &[]);
+        // Counts shards (`a/`), then positions shards (`b/`): the pass's k-th shard of
+        // each is shard k * passes + pass.
+        let kinds = [(a, 0u8), (b, 1u8)];
+        kinds
+            .par_iter()
+            .flat_map(|&(shards, kind)| {
+                (0..shards)
+                    .into_par_iter()
+                    .filter(|s| s % passes == pass)
+                    .map(move |s| (s, kind))
+            })
+            .try_for_each(|(s, kind)| {
+                let k = (s / passes) as usize;
+                let mut shard = ShardBuilder::default();
+                if kind == 0 {
+                    let mut body = Vec::new();
+                    for (doc, grams) in per_doc.iter().enumerate() {
+                        for (gram, c) in grams.counts_in(k) {
+                            body.clear();
+                            put_varint(&mut body, counts_value(*c));
+                            shard.push(*gram, doc as u32, &body, &[]);
+                        }
+                    }
+                    put(format!("search/a/{s}.bin"), gzip(&shard.encode(0)))
+                } else {
+                    for (doc, grams) in per_doc.iter().enumerate() {
+                        for (gram, head, tail) in grams.positions_in(k) {
+                            shard.push(gram, doc as u32, head, tail);
+                        }
+                    }
+                    put(format!("search/b/{s}.bin"), gzip(&shard.encode(TEXT_CHECK as u64 + 1)))
                 }
-            }
-            (format!("search/a/{s}.bin"), gzip(&shard.encode(0)))
-        });
-        let b_files = (0..b).into_par_iter().filter(|s| s % passes == pass).map(|s| {
-            let mut shard = ShardBuilder::default();
-            let (mut head, mut tail) = (Vec::new(), Vec::new());
-            for (doc, grams) in per_doc.iter().enumerate() {
-                for (gram, p) in grams.positions_in((s / passes) as usize) {
-                    head.clear();
-                    tail.clear();
-                    put_positions(&mut head, &mut tail, p);
-                    shard.push(*gram, doc as u32, &head, &tail);
-                }
-            }
-            (format!("search/b/{s}.bin"), gzip(&shard.encode(TEXT_CHECK as u64 + 1)))
-        });
-        let mut out: Vec<(String, Vec<u8>)> = a_files.collect();
-        out.extend(b_files.collect::<Vec<_>>());
-        out
-    })
+            })?;
+    }
+    Ok(())
 }

@@ -39,8 +39,14 @@ fn build(docs: &[DocStreams], a: u32, b: u32) -> Decoded {
     };
     let total = docs.iter().map(DocStreams::chars).sum();
     let stream = |i: usize| docs[i].clone();
-    for files in build_shards(docs.len(), total, &stream, a, b) {
-        for (rel, bytes) in files {
+    let files = std::sync::Mutex::new(Vec::new());
+    let put = |rel: String, bytes: Vec<u8>| -> std::io::Result<()> {
+        files.lock().unwrap().push((rel, bytes));
+        Ok(())
+    };
+    build_shards(docs.len(), total, &stream, a, b, &put).expect("in memory");
+    {
+        for (rel, bytes) in files.into_inner().unwrap() {
             let shard: u32 = rel
                 .rsplit('/')
                 .next()
@@ -316,13 +322,18 @@ fn random_texts_and_queries_match_brute_force() {
 #[test]
 fn positions_are_per_field() {
     let d = DocStreams::new("检测", ["检测"], ["检测检测"]);
-    let g = super::index::doc_grams(&d, super::index::Sharding::whole(), super::index::Sharding::whole());
-    let p = &g
-        .positions
-        .iter()
-        .find(|(k, _)| *k == Gram::new(&['检', '测']))
-        .unwrap()
-        .1;
+    let whole = super::index::Sharding::whole();
+    let g = super::index::doc_grams(&d, whole, whole);
+    let (_, head, tail) = g
+        .positions_in(0)
+        .find(|(k, _, _)| *k == Gram::new(&['检', '测']))
+        .unwrap();
+    // As one document's entry of a list: document delta 0, header, positions.
+    let mut list = vec![0u8];
+    list.extend_from_slice(head);
+    list.extend_from_slice(tail);
+    let decoded = read_positions(&list, 1).expect("well-formed");
+    let p = &decoded[0].1;
     assert_eq!(p[TITLE], vec![0]);
     assert_eq!(p[HEADING], vec![0]);
     assert_eq!(p[BODY], vec![0, 2]);
