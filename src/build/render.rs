@@ -441,7 +441,6 @@ pub(super) fn render_site(
     })
 }
 
-/// Copies the site's `static/` and content assets as they are. Returns the count.
 /// The files published as they are: the content's assets and the site's `static/`
 /// folder, each with its path in the output.
 pub(super) fn site_static_files(root: &Path, tree: &ContentTree) -> Result<Vec<(PathBuf, String)>, BuildError> {
@@ -462,6 +461,7 @@ pub(super) fn site_static_files(root: &Path, tree: &ContentTree) -> Result<Vec<(
     Ok(files)
 }
 
+/// Copies the site's `static/` and content assets as they are.
 fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<(), BuildError> {
     for (src, rel) in site_static_files(root, tree)? {
         let bytes = std::fs::read(&src).map_err(|source| BuildError::Io {

@@ -190,8 +190,8 @@ pub fn diff_blocks(a: &[&str], b: &[&str]) -> BlockDiff {
     let mut paras: Vec<ParaDiff> = Vec::new();
     for (x, y) in align_paragraphs(a, b) {
         match (x, y) {
-            // Most paragraphs of a year's report are last year's, word for word: no
-            // need to segment them into words to find that out.
+            // A paragraph carried over word for word needs no segmenting into words
+            // to find that out.
             (Some(i), Some(j)) if a[i] == b[j] => paras.push(ParaDiff {
                 a: Some(i),
                 b: Some(j),

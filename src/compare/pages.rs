@@ -279,7 +279,6 @@ enum What {
     Trends,
 }
 
-/// Renders and writes every comparison page; `base` is the context every page gets.
 /// A comparison page, minified. Its section diffs (most of its bytes, already compact)
 /// skip the minifier: see [`minify::html_with_fragments`].
 fn render_pair(
@@ -305,6 +304,7 @@ fn render_pair(
     Ok(minify::html(&site.theme.render("compare.html", &ctx, file)?))
 }
 
+/// Renders and writes every comparison page; `base` is the context every page gets.
 pub fn write_all(
     site: &LoadedSite,
     texts: &DocTexts,

@@ -62,10 +62,11 @@ pub struct StagingDir {
 }
 
 /// Removes a whole output folder, its subfolders several at a time. Unlinking is bound by
-/// the disk's latency, not the CPU: a few threads waiting at once removed the 10,842
-/// files of 1,300 reports in 1.9 s where one took 3.3 s (`rm -rf`), so this uses its
-/// own small pool rather than rayon's, which has one thread per core.
-pub fn remove_tree(root: &Path) -> io::Result<()> {
+/// the disk's latency, not the CPU: removing the old output of 1,300 reports (10,842
+/// files) in the swap took 6 s with one thread and 1.5 s with six on the 2-core machine
+/// of the #7 benchmark, so this uses its own small pool rather than rayon's, which has
+/// one thread per core.
+fn remove_tree(root: &Path) -> io::Result<()> {
     let mut parts: Vec<PathBuf> = Vec::new();
     for entry in fs::read_dir(root)? {
         let entry = entry?;

@@ -212,7 +212,7 @@ const BIGRAM_MASK: u128 = (1 << 42) - 1;
 /// Each occurrence is one `u128` key, shard slot in the top bits, so that one sort of
 /// plain integers groups occurrences by shard, then gram, then field (then position):
 /// several times faster than counting in a hash map (the index's largest cost once),
-/// and twice as fast as sorting (gram, field) pairs and then again by shard. The shard
+/// and one sort instead of two (by gram, then again by shard, as before). The shard
 /// hash is built one character at a time along with the gram, and occurrences a pass
 /// does not keep are dropped before they are stored.
 pub fn doc_grams(doc: &DocStreams, a: Sharding, b: Sharding) -> DocGrams {
