@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 
 use super::normalize::{SEP, normalize};
-use super::shards::put_positions;
+use super::shards::{counts_value, put_positions};
 
 /// Longest gram with its own document list.
 pub const MAX_GRAM: usize = 4;
@@ -116,6 +116,36 @@ impl Counts {
     }
 }
 
+/// A gram and the counts value ([`counts_value`]) of its occurrences in one document, in
+/// 16 bytes where a `(Gram, Counts)` pair took 32 (a `u128` is aligned to 16): the
+/// largest buffer of an index pass, halved.
+#[derive(Debug, Clone, Copy)]
+pub struct GramCounts {
+    low: u64,
+    high: u32,
+    value: u32,
+}
+
+impl GramCounts {
+    fn new(gram: Gram, counts: Counts) -> GramCounts {
+        GramCounts {
+            low: gram.0 as u64,
+            high: (gram.0 >> 64) as u32,
+            // A total over 2^30 would need a stream longer than positions can count.
+            value: counts_value(counts).min(u64::from(u32::MAX)) as u32,
+        }
+    }
+
+    pub fn gram(self) -> Gram {
+        Gram(u128::from(self.high) << 64 | u128::from(self.low))
+    }
+
+    /// [`counts_value`] of the counts.
+    pub fn value(self) -> u32 {
+        self.value
+    }
+}
+
 /// A bigram's positions in one document, per field.
 pub type Positions = [Vec<u32>; 3];
 
@@ -161,7 +191,7 @@ impl Sharding {
 /// bigram was tens of thousands of small allocations per document and pass.
 #[derive(Debug, Default)]
 pub struct DocGrams {
-    pub counts: Vec<(Gram, Counts)>,
+    pub counts: Vec<GramCounts>,
     /// `counts[counts_start[k]..counts_start[k + 1]]` are in the pass's k-th shard.
     counts_start: Vec<u32>,
     /// Each bigram with the end of its bytes in `heads` and in `tails` (they start where
@@ -174,7 +204,7 @@ pub struct DocGrams {
 
 impl DocGrams {
     /// Records of the pass's k-th counts shard.
-    pub fn counts_in(&self, k: usize) -> &[(Gram, Counts)] {
+    pub fn counts_in(&self, k: usize) -> &[GramCounts] {
         &self.counts[self.counts_start[k] as usize..self.counts_start[k + 1] as usize]
     }
 
@@ -247,20 +277,15 @@ pub fn doc_grams(doc: &DocStreams, a: Sharding, b: Sharding) -> DocGrams {
     bigrams.sort_unstable();
 
     let gram_mask = (1u128 << GRAM_BITS) - 1;
-    let mut counts: Vec<(Gram, Counts)> = Vec::new();
+    let mut counts: Vec<GramCounts> = Vec::new();
     let mut counts_start = vec![0u32; a.slots() + 1];
-    let mut last = None;
-    for key in grams {
-        let g = Gram((key >> 2) & gram_mask);
-        let field = (key & 3) as usize;
-        if last != Some(g) {
-            counts_start[(key >> 96) as usize + 1] += 1;
-            counts.push((g, Counts::default()));
-            last = Some(g);
+    for group in grams.chunk_by(|x, y| (x >> 2) & gram_mask == (y >> 2) & gram_mask) {
+        let mut c = Counts::default();
+        for &key in group {
+            c.0[(key & 3) as usize] += 1;
         }
-        if let Some((_, c)) = counts.last_mut() {
-            c.0[field] += 1;
-        }
+        counts_start[(group[0] >> 96) as usize + 1] += 1;
+        counts.push(GramCounts::new(Gram((group[0] >> 2) & gram_mask), c));
     }
     let mut positions: Vec<(Gram, u32, u32)> = Vec::new();
     let mut positions_start = vec![0u32; b.slots() + 1];
@@ -338,7 +363,7 @@ mod tests {
                 let g = doc_grams(&d, sharding, sharding);
                 for k in 0..sharding.slots() {
                     let shard = k as u32 * passes + pass;
-                    for (gram, _) in g.counts_in(k) {
+                    for gram in g.counts_in(k).iter().map(|r| r.gram()) {
                         assert_eq!(
                             gram.hash() & (shards - 1),
                             shard,
@@ -365,7 +390,7 @@ mod tests {
         let g = doc_grams(&d, Sharding::whole(), Sharding::whole());
         let has = |s: &str| {
             let cs: Vec<char> = s.chars().collect();
-            g.counts.iter().any(|(k, _)| *k == Gram::new(&cs))
+            g.counts.iter().any(|r| r.gram() == Gram::new(&cs))
         };
         assert!(has("恒温") && has("恒湿") && has("前言"));
         assert!(!has("温恒"), "no gram across blocks");

@@ -36,7 +36,7 @@ use sha2::{Digest, Sha256};
 use tera::Context;
 
 use self::index::{DocGrams, DocStreams, Gram, MAX_GRAM, Sharding};
-use self::shards::{ShardBuilder, counts_value, gzip, put_varint, shard_count};
+use self::shards::{ShardBuilder, gzip, put_varint, shard_count};
 use crate::build::{DocText, DocTexts, LoadedSite};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Sink, minify};
@@ -205,10 +205,10 @@ fn build_shards(
                 if kind == 0 {
                     let mut body = Vec::new();
                     for (doc, grams) in per_doc.iter().enumerate() {
-                        for (gram, c) in grams.counts_in(k) {
+                        for r in grams.counts_in(k) {
                             body.clear();
-                            put_varint(&mut body, counts_value(*c));
-                            shard.push(*gram, doc as u32, &body, &[]);
+                            put_varint(&mut body, u64::from(r.value()));
+                            shard.push(r.gram(), doc as u32, &body, &[]);
                         }
                     }
                     put(format!("search/a/{s}.bin"), gzip(&shard.encode(0)))
