@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 
 use super::normalize::{SEP, normalize};
-use super::shards::{counts_value, put_positions};
+use super::shards::{ByteRuns, counts_value, put_positions};
 
 /// Longest gram with its own document list.
 pub const MAX_GRAM: usize = 4;
@@ -194,12 +194,12 @@ pub struct DocGrams {
     pub counts: Vec<GramCounts>,
     /// `counts[counts_start[k]..counts_start[k + 1]]` are in the pass's k-th shard.
     counts_start: Vec<u32>,
-    /// Each bigram with the end of its bytes in `heads` and in `tails` (they start where
-    /// the previous record's end).
-    positions: Vec<(Gram, u32, u32)>,
+    /// Each bigram; its encoded header and positions are the same-numbered runs of
+    /// `heads` and `tails`.
+    positions: Vec<Gram>,
     positions_start: Vec<u32>,
-    heads: Vec<u8>,
-    tails: Vec<u8>,
+    heads: ByteRuns,
+    tails: ByteRuns,
 }
 
 impl DocGrams {
@@ -212,18 +212,7 @@ impl DocGrams {
     /// and positions.
     pub fn positions_in(&self, k: usize) -> impl Iterator<Item = (Gram, &[u8], &[u8])> {
         let (from, to) = (self.positions_start[k] as usize, self.positions_start[k + 1] as usize);
-        (from..to).map(move |r| {
-            let (gram, head_end, tail_end) = self.positions[r];
-            let (head_start, tail_start) = match r.checked_sub(1) {
-                Some(p) => (self.positions[p].1, self.positions[p].2),
-                None => (0, 0),
-            };
-            (
-                gram,
-                &self.heads[head_start as usize..head_end as usize],
-                &self.tails[tail_start as usize..tail_end as usize],
-            )
-        })
+        (from..to).map(move |r| (self.positions[r], self.heads.get(r), self.tails.get(r)))
     }
 }
 
@@ -287,9 +276,9 @@ pub fn doc_grams(doc: &DocStreams, a: Sharding, b: Sharding) -> DocGrams {
         counts_start[(group[0] >> 96) as usize + 1] += 1;
         counts.push(GramCounts::new(Gram((group[0] >> 2) & gram_mask), c));
     }
-    let mut positions: Vec<(Gram, u32, u32)> = Vec::new();
+    let mut positions: Vec<Gram> = Vec::new();
     let mut positions_start = vec![0u32; b.slots() + 1];
-    let (mut heads, mut tails) = (Vec::new(), Vec::new());
+    let (mut heads, mut tails) = (ByteRuns::default(), ByteRuns::default());
     let bigram = |key: u128| Gram((key >> 34 & BIGRAM_MASK) << 42 | 2 << 84);
     let mut run = Positions::default();
     for group in bigrams.chunk_by(|x, y| bigram(*x) == bigram(*y)) {
@@ -297,9 +286,11 @@ pub fn doc_grams(doc: &DocStreams, a: Sharding, b: Sharding) -> DocGrams {
         for &key in group {
             run[((key >> 32) & 3) as usize].push(key as u32);
         }
-        put_positions(&mut heads, &mut tails, &run);
+        put_positions(heads.open(), tails.open(), &run);
+        heads.end_run();
+        tails.end_run();
         positions_start[(group[0] >> 96) as usize + 1] += 1;
-        positions.push((bigram(group[0]), heads.len() as u32, tails.len() as u32));
+        positions.push(bigram(group[0]));
     }
     for starts in [&mut counts_start, &mut positions_start] {
         for k in 1..starts.len() {

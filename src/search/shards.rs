@@ -82,6 +82,43 @@ pub fn put_positions(head: &mut Vec<u8>, tail: &mut Vec<u8>, p: &Positions) {
     }
 }
 
+/// Short byte strings appended one after another into one buffer and found again by
+/// number: one allocation for the thousands of encoded entries of a document or a
+/// shard, where a `Vec` each was as many small allocations.
+#[derive(Debug, Default)]
+pub struct ByteRuns {
+    bytes: Vec<u8>,
+    /// Where each run ends in `bytes`; it starts where the one before ends.
+    ends: Vec<u32>,
+}
+
+impl ByteRuns {
+    /// The buffer to write the next run into; [`ByteRuns::end_run`] closes it.
+    pub fn open(&mut self) -> &mut Vec<u8> {
+        &mut self.bytes
+    }
+
+    pub fn end_run(&mut self) {
+        self.ends.push(self.bytes.len() as u32);
+    }
+
+    pub fn push(&mut self, run: &[u8]) {
+        self.bytes.extend_from_slice(run);
+        self.end_run();
+    }
+
+    /// The i-th run.
+    pub fn get(&self, i: usize) -> &[u8] {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    /// Bytes in all runs.
+    pub fn bytes(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
 /// Posting lists of one shard, filled document by document in increasing id order.
 ///
 /// Entries are appended to flat buffers and sorted by gram once, when encoded: a map
@@ -89,33 +126,21 @@ pub fn put_positions(head: &mut Vec<u8>, tail: &mut Vec<u8>, p: &Positions) {
 /// cost more than the sort.
 #[derive(Default)]
 pub struct ShardBuilder {
-    entries: Vec<Pushed>,
-    heads: Vec<u8>,
-    tails: Vec<u8>,
-}
-
-struct Pushed {
-    gram: Gram,
-    doc: u32,
-    /// Ends of this entry's bytes in `heads` and `tails` (each starts where the
-    /// previous pushed entry's ends).
-    head_end: u32,
-    tail_end: u32,
+    /// Each entry's gram and document; its bytes are the same-numbered runs of `heads`
+    /// and `tails`.
+    entries: Vec<(Gram, u32)>,
+    heads: ByteRuns,
+    tails: ByteRuns,
 }
 
 impl ShardBuilder {
     /// Appends document `doc`'s entry for `gram`: `head` after its document delta,
     /// `tail` (positions) to the end part. Documents must come in increasing order.
     pub fn push(&mut self, gram: Gram, doc: u32, head: &[u8], tail: &[u8]) {
-        debug_assert!(self.entries.last().is_none_or(|e| e.doc <= doc));
-        self.heads.extend_from_slice(head);
-        self.tails.extend_from_slice(tail);
-        self.entries.push(Pushed {
-            gram,
-            doc,
-            head_end: self.heads.len() as u32,
-            tail_end: self.tails.len() as u32,
-        });
+        debug_assert!(self.entries.last().is_none_or(|e| e.1 <= doc));
+        self.heads.push(head);
+        self.tails.push(tail);
+        self.entries.push((gram, doc));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -125,36 +150,28 @@ impl ShardBuilder {
     /// The shard's bytes before compression, entries sorted by gram; lists of fewer
     /// than `min_docs` documents are left out.
     pub fn encode(&self, min_docs: u64) -> Vec<u8> {
-        // Entry i's bytes: heads[head_start(i)..head_end], likewise for tails.
-        let starts = |i: usize| -> (usize, usize) {
-            match i.checked_sub(1).map(|p| &self.entries[p]) {
-                Some(p) => (p.head_end as usize, p.tail_end as usize),
-                None => (0, 0),
-            }
-        };
         // Stable: within a gram, entries stay in document order.
         let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
-        order.sort_by_key(|&i| self.entries[i as usize].gram);
-        let mut out = Vec::with_capacity(self.heads.len() + self.tails.len() + 8 * self.entries.len());
+        order.sort_by_key(|&i| self.entries[i as usize].0);
+        let mut out = Vec::with_capacity(self.heads.bytes() + self.tails.bytes() + 8 * self.entries.len());
         let mut list = Vec::new();
-        for run in order.chunk_by(|&x, &y| self.entries[x as usize].gram == self.entries[y as usize].gram) {
+        for run in order.chunk_by(|&x, &y| self.entries[x as usize].0 == self.entries[y as usize].0) {
             if (run.len() as u64) < min_docs {
                 continue;
             }
             list.clear();
             let mut last: Option<u32> = None;
             for &i in run {
-                let e = &self.entries[i as usize];
-                let delta = last.map_or(e.doc, |l| e.doc - l - 1);
+                let doc = self.entries[i as usize].1;
+                let delta = last.map_or(doc, |l| doc - l - 1);
                 put_varint(&mut list, u64::from(delta));
-                list.extend_from_slice(&self.heads[starts(i as usize).0..e.head_end as usize]);
-                last = Some(e.doc);
+                list.extend_from_slice(self.heads.get(i as usize));
+                last = Some(doc);
             }
             for &i in run {
-                let e = &self.entries[i as usize];
-                list.extend_from_slice(&self.tails[starts(i as usize).1..e.tail_end as usize]);
+                list.extend_from_slice(self.tails.get(i as usize));
             }
-            let gram = self.entries[run[0] as usize].gram;
+            let gram = self.entries[run[0] as usize].0;
             put_varint(&mut out, gram.len() as u64);
             for c in gram.chars() {
                 put_varint(&mut out, u64::from(c as u32));
