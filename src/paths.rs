@@ -2,6 +2,10 @@
 
 use std::path::Path;
 
+/// The folders under the site root whose contents are sources: what `serve` watches
+/// and what a build's inputs digest covers, with [`crate::config::CONFIG_FILE`].
+pub const SOURCE_FOLDERS: [&str; 4] = ["content", "templates", "themes", "static"];
+
 /// `path` relative to `base`, joined with `/` (`reports/2018.md`). Callers walk `base`
 /// with walkdir, so `path` is always under it.
 pub fn slash_relative(path: &Path, base: &Path) -> String {

@@ -1,5 +1,6 @@
-//! Repeat builds (src/build/cache.rs): what did not change is reused from the previous
-//! output, and the result is byte for byte what a full build makes.
+//! Repeat builds (src/build/cache.rs, src/build/stamp.rs): what did not change is
+//! reused from the previous output, and the result is byte for byte what a full build
+//! makes.
 
 mod common;
 
@@ -208,6 +209,30 @@ fn an_unchanged_site_is_left_as_it_is_until_something_changes() {
     report(&site, 2019, "新增一句。");
     assert!(!rebuild(&site).up_to_date);
     assert!(site.read("reports/2019/index.html").contains("新增一句。"));
+    assert!(rebuild(&site).up_to_date);
+    // An edit that keeps the file's size and modification time: the bytes are what
+    // count.
+    let path = site.root().join("content/reports/2018.md");
+    let modified = fs::metadata(&path).unwrap().modified().unwrap();
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("中心坚持公正检测", "中心坚持独立检测");
+    fs::write(&path, text).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert!(!rebuild(&site).up_to_date);
+    assert!(site.read("reports/2018/index.html").contains("中心坚持独立检测"));
+    // A template of the site's own: built again.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>本站没有这个页面</h1>{% endblock content %}",
+    );
+    assert!(!rebuild(&site).up_to_date);
+    assert!(site.read("404.html").contains("本站没有这个页面"));
     assert!(rebuild(&site).up_to_date);
     assert_same_tree(&snapshot(&site.public()), &full_build(&site));
 }

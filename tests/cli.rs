@@ -149,3 +149,38 @@ fn a_missing_site_is_an_error_not_a_panic() {
     assert!(err.contains("config.yaml"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn build_prints_the_first_findings_and_counts_the_rest() {
+    let site = site();
+    let body: String = (1..=130).map(|i| format!("第{i}段的的文字。\n\n")).collect();
+    site.doc(
+        "content/reports/2018.md",
+        "title: 2018年度社会责任报告\nyear: 2018",
+        &format!("## 前言\n\n{body}"),
+    );
+    let check = gongshi(&site, &["check"]);
+    let found = stderr(&check).matches(" [repetition]\n").count();
+    assert!(found >= 130, "check lists every finding: {found}");
+    let more = format!(
+        "warning: {} more proof-reading findings not shown: `gongshi check` lists them all",
+        found - gongshi::build::KEPT_WARNINGS
+    );
+    for (run, up_to_date) in [(1, false), (2, true)] {
+        let o = gongshi(&site, &["build"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(
+            stdout(&o).contains("is up to date"),
+            up_to_date,
+            "run {run}: {}",
+            stdout(&o)
+        );
+        let err = stderr(&o);
+        assert_eq!(
+            err.matches(" [repetition]\n").count(),
+            gongshi::build::KEPT_WARNINGS,
+            "run {run}"
+        );
+        assert!(err.contains(&more), "run {run}: {err}");
+    }
+}

@@ -14,9 +14,8 @@
 //! written after it, so a build interrupted in between leaves no cache pointing at the
 //! wrong folder, only a full build next time.
 //!
-//! When nothing a build reads has changed ([`Keys::whole`]: every source, the files
-//! published as they are, the program itself) and the previous output is all there, the
-//! build leaves that output as it is: no staging folder, no links, no swap.
+//! When nothing a build reads has changed at all, [`super::stamp`] says so before this
+//! cache is even opened.
 //!
 //! What a key covers is deliberately coarse: *site metadata* is every document's front
 //! matter and every section file, so editing a title or a date re-renders every page (the
@@ -35,18 +34,51 @@ use super::{BuildOptions, LoadedSite};
 use crate::diagnostics::Diagnostic;
 use crate::output::{Reused, Sink};
 use crate::record::Manifest;
-use crate::record::manifest::{MANIFEST_FILE, url_of};
+use crate::record::manifest::url_of;
 
 /// A file's input digest (hex, 128 bits: collisions are not a concern at this size).
 pub type Key = String;
 
 fn key_of(parts: &[&[u8]]) -> Key {
-    let mut h = Sha256::new();
+    let mut h = KeyHasher::default();
     for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p);
+        h.put(p);
     }
-    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+    h.finish()
+}
+
+/// A key being made from parts, each prefixed with its length so that no two lists of
+/// parts hash the same bytes.
+#[derive(Default)]
+pub(super) struct KeyHasher(Sha256);
+
+impl KeyHasher {
+    /// Starts with what every file of a build depends on: gongshi's version, the program
+    /// itself by size and time (a gongshi built from changed code but not yet given a
+    /// new version number must not reuse what the old one made), and the options.
+    pub fn for_build(opts: &BuildOptions) -> KeyHasher {
+        let mut h = KeyHasher::default();
+        h.put(env!("CARGO_PKG_VERSION").as_bytes());
+        if let Some(meta) = std::env::current_exe().ok().and_then(|exe| std::fs::metadata(exe).ok()) {
+            h.put(&meta.len().to_le_bytes());
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok());
+            h.put(&modified.unwrap_or_default().as_nanos().to_le_bytes());
+        }
+        h.put(&[u8::from(opts.drafts), u8::from(opts.live_reload)]);
+        h
+    }
+
+    pub fn put(&mut self, bytes: &[u8]) {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    pub fn finish(self) -> Key {
+        self.0.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// The digests keys are made of, computed once per build.
@@ -60,23 +92,8 @@ pub struct Keys {
 
 impl Keys {
     pub fn new(site: &LoadedSite, opts: &BuildOptions) -> Keys {
-        let mut h = Sha256::new();
-        let mut put = |bytes: &[u8]| {
-            h.update((bytes.len() as u64).to_le_bytes());
-            h.update(bytes);
-        };
-        put(env!("CARGO_PKG_VERSION").as_bytes());
-        // The program itself, by size and time: a gongshi built from changed code but
-        // not yet given a new version number must not reuse what the old one made.
-        if let Some(meta) = std::env::current_exe().ok().and_then(|exe| std::fs::metadata(exe).ok()) {
-            put(&meta.len().to_le_bytes());
-            let modified = meta
-                .modified()
-                .ok()
-                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok());
-            put(&modified.unwrap_or_default().as_nanos().to_le_bytes());
-        }
-        put(&[u8::from(opts.drafts), u8::from(opts.live_reload)]);
+        let mut h = KeyHasher::for_build(opts);
+        let mut put = |bytes: &[u8]| h.put(bytes);
         put(&serde_json::to_vec(&site.config).expect("config serialises"));
         site.theme.digest_into(&mut put);
         let tree = &site.tree;
@@ -96,7 +113,7 @@ impl Keys {
             put(path.to_string_lossy().as_bytes());
             put(rel.as_bytes());
         }
-        let site_key = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let site_key = h.finish();
         Keys {
             site: site_key,
             docs: tree.documents.iter().map(|d| d.digest.clone()).collect(),
@@ -118,24 +135,6 @@ impl Keys {
         key_of(&[self.site.as_bytes(), self.docs[i].as_bytes(), self.docs[j].as_bytes()])
     }
 
-    /// Everything a build reads: every document ([`Keys::all`]) and the files published
-    /// as they are, by path, size and modification time (they are copied, not keyed,
-    /// by a build). `None` if they cannot be listed.
-    pub fn whole(&self, site: &LoadedSite, opts: &BuildOptions) -> Option<Key> {
-        let files = super::render::site_static_files(&opts.root, &site.tree).ok()?;
-        let mut h = Sha256::new();
-        h.update(self.all().as_bytes());
-        for (path, rel) in files {
-            let meta = std::fs::metadata(&path).ok()?;
-            let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-            h.update((rel.len() as u64).to_le_bytes());
-            h.update(rel.as_bytes());
-            h.update(meta.len().to_le_bytes());
-            h.update(modified.as_nanos().to_le_bytes());
-        }
-        Some(h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect())
-    }
-
     /// Something made from every document (the search index).
     pub fn all(&self) -> Key {
         let mut parts: Vec<&[u8]> = vec![self.site.as_bytes()];
@@ -151,23 +150,6 @@ struct CacheFile {
     files: BTreeMap<String, Key>,
     /// Document key -> the proof-reader's findings on it.
     lint: BTreeMap<Key, Vec<Diagnostic>>,
-    /// [`Keys::whole`] of the build, and what it warned of (but for lost pages, which
-    /// compare with the build before): an unchanged site need not be built again.
-    #[serde(default)]
-    whole: Option<Key>,
-    #[serde(default)]
-    warnings: Vec<Diagnostic>,
-    #[serde(default)]
-    pages: usize,
-}
-
-/// What a build made, kept for the next one (see [`BuildCache::unchanged`]).
-pub struct Made<'a> {
-    /// [`Keys::whole`] of its inputs.
-    pub whole: Option<Key>,
-    pub pages: usize,
-    /// Its warnings, but for lost pages (which compare with the build before it).
-    pub warnings: &'a [Diagnostic],
 }
 
 /// The previous build, as far as it can be reused.
@@ -177,9 +159,6 @@ struct Previous {
     lint: BTreeMap<Key, Vec<Diagnostic>>,
     files: BTreeMap<String, (String, u64)>,
     manifest: Manifest,
-    whole: Option<Key>,
-    warnings: Vec<Diagnostic>,
-    pages: usize,
 }
 
 /// Reuses files of the previous build and collects this build's keys.
@@ -223,9 +202,6 @@ impl BuildCache {
                 lint: file.lint,
                 files,
                 manifest,
-                whole: file.whole,
-                warnings: file.warnings,
-                pages: file.pages,
             })
         })();
         BuildCache {
@@ -310,34 +286,11 @@ impl BuildCache {
         }
     }
 
-    /// The previous build's warnings, if nothing it read has changed since (`whole`
-    /// is this build's [`Keys::whole`]) and its output is all there, each file with the
-    /// size the manifest gives: the output is then up to date and is left as it is.
-    pub fn unchanged(&self, whole: &Key) -> Option<&[Diagnostic]> {
-        let p = self.previous.as_ref()?;
-        let intact = p.whole.as_ref() == Some(whole)
-            && p.dir.join(MANIFEST_FILE).is_file()
-            && p.files
-                .iter()
-                .all(|(rel, (_, size))| std::fs::metadata(p.dir.join(rel)).is_ok_and(|m| m.len() == *size));
-        intact.then_some(p.warnings.as_slice())
-    }
-
-    /// How many pages and files the previous build published (for an unchanged site).
-    pub fn previous_counts(&self) -> (usize, usize) {
-        self.previous
-            .as_ref()
-            .map_or((0, 0), |p| (p.pages, p.manifest.files.len() + 1))
-    }
-
     /// Writes this build's keys beside `output_dir` (after the swap), with what it made.
-    pub fn save(&self, output_dir: &Path, made: &Made) -> io::Result<()> {
+    pub fn save(&self, output_dir: &Path) -> io::Result<()> {
         let file = CacheFile {
             files: std::mem::take(&mut *self.keys.lock().expect("cache lock")),
             lint: std::mem::take(&mut *self.lint.lock().expect("cache lock")),
-            whole: made.whole.clone(),
-            warnings: made.warnings.to_vec(),
-            pages: made.pages,
         };
         std::fs::write(
             cache_file(output_dir),

@@ -12,10 +12,12 @@ use thiserror::Error;
 
 mod cache;
 mod render;
+mod stamp;
 mod texts;
 mod timings;
 
 pub use cache::{BuildCache, Keys};
+pub use stamp::{KEPT_WARNINGS, kept_warnings};
 pub use texts::{DocText, DocTexts};
 pub use timings::Timings;
 
@@ -28,6 +30,7 @@ use crate::output::{Sink, StagingDir};
 use crate::record::manifest::{AliasEntry, MANIFEST_FILE, url_of};
 use crate::record::{Manifest, Recorder, permanence};
 use crate::theme::Theme;
+use stamp::Stamp;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -66,7 +69,10 @@ pub struct BuildSummary {
     /// Nothing changed since the previous build: its output was left as it was.
     pub up_to_date: bool,
     pub elapsed: Duration,
+    /// All of them, but when `up_to_date`: the [`kept_warnings`] then.
     pub warnings: Diagnostics,
+    /// How many warnings there were in all.
+    pub warnings_total: usize,
     /// Wall time per pipeline phase (`build --timings`).
     pub phases: Vec<(&'static str, Duration)>,
 }
@@ -122,6 +128,24 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildError> {
 pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary, BuildError> {
     let start = Instant::now();
     let timings = Timings::default();
+    // Taken before anything is read for the build, so that an edit made while it runs
+    // makes the next build a real one.
+    let inputs = timings.phase("check inputs", || stamp::inputs(opts));
+    if let Some(stamp) = inputs.as_ref().and_then(|i| Stamp::up_to_date(&opts.output_dir, i)) {
+        // Nothing the build reads changed since the output was made, and the output is
+        // all there: it is up to date as it is.
+        let files = stamp.files();
+        return Ok(BuildSummary {
+            pages: stamp.pages,
+            files,
+            reused: files,
+            up_to_date: true,
+            elapsed: start.elapsed(),
+            warnings: Diagnostics(stamp.warnings),
+            warnings_total: stamp.warnings_total,
+            phases: timings.phases(),
+        });
+    }
     let site = timings.phase("load content", || load(opts))?;
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -129,21 +153,6 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
     };
     let cache = timings.phase("open cache", || BuildCache::open(&opts.output_dir));
     let keys = timings.phase("cache keys", || Keys::new(&site, opts));
-    let whole = keys.whole(&site, opts);
-    if let Some(warnings) = whole.as_ref().and_then(|w| cache.unchanged(w)) {
-        // Nothing the build reads changed since the output was made, and the output is
-        // all there: it is up to date as it is.
-        let (pages, files) = cache.previous_counts();
-        return Ok(BuildSummary {
-            pages,
-            files,
-            reused: files,
-            up_to_date: true,
-            elapsed: start.elapsed(),
-            warnings: Diagnostics(warnings.to_vec()),
-            phases: timings.phases(),
-        });
-    }
     let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
     let (mut summary, manifest) = render_recorded(&site, opts, &staging, progress, &timings, (&cache, &keys))?;
     timings.phase("proof-read", || {
@@ -168,16 +177,17 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
     timings
         .phase("publish (swap)", || {
             BuildCache::forget(&opts.output_dir)?;
+            Stamp::forget(&opts.output_dir)?;
             staging.commit(&opts.output_dir)?;
-            let made = cache::Made {
-                whole,
-                pages: summary.pages,
-                warnings: &made_warnings,
-            };
-            cache.save(&opts.output_dir, &made)
+            cache.save(&opts.output_dir)?;
+            match inputs {
+                Some(inputs) => Stamp::new(inputs, summary.pages, &manifest, &made_warnings).save(&opts.output_dir),
+                None => Ok(()),
+            }
         })
         .map_err(io(&opts.output_dir))?;
     summary.phases = timings.phases();
+    summary.warnings_total = summary.warnings.0.len();
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
@@ -203,12 +213,8 @@ pub fn build_to_new_dir(opts: &BuildOptions, previous: Option<&Path>) -> Result<
     )?;
     crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &cache.lint_memo(&keys));
     // Not fatal: without its keys the next build is a full one.
-    let made = cache::Made {
-        whole: None,
-        pages: summary.pages,
-        warnings: &[],
-    };
-    let _ = cache.save(staging.path(), &made);
+    let _ = cache.save(staging.path());
+    summary.warnings_total = summary.warnings.0.len();
     summary.elapsed = start.elapsed();
     Ok((staging.keep(), summary))
 }
@@ -247,6 +253,7 @@ pub fn check(opts: &BuildOptions, previous: Option<&Path>) -> Result<BuildSummar
             ))));
         }
     }
+    summary.warnings_total = summary.warnings.0.len();
     summary.elapsed = start.elapsed();
     Ok(summary)
 }

@@ -433,6 +433,8 @@ pub(super) fn render_site(
         up_to_date: false,
         elapsed: Duration::ZERO,
         phases: Vec::new(),
+        // Set once the proof-reader has added its findings.
+        warnings_total: 0,
         warnings: {
             let mut w = Diagnostics(compared.warnings);
             w.sort();

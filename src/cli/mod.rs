@@ -193,7 +193,7 @@ fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<ExitCode> {
     let bar = delayed_progress();
     match build::build(opts, &bar) {
         Ok(s) => {
-            eprint!("{}", s.warnings);
+            print_warnings(&s);
             let reused = if s.reused > 0 {
                 format!(", {} unchanged since the last build", s.reused)
             } else {
@@ -228,6 +228,19 @@ fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<ExitCode> {
             report_error(&e);
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+/// A build's warnings, the proof-reader's findings cut short when there are many.
+fn print_warnings(s: &build::BuildSummary) {
+    let shown = build::kept_warnings(&s.warnings.0);
+    eprint!("{}", Diagnostics(shown.clone()));
+    let more = s.warnings_total.saturating_sub(shown.len());
+    if more > 0 {
+        eprintln!(
+            "warning: {more} more proof-reading finding{} not shown: `gongshi check` lists them all",
+            if more == 1 { "" } else { "s" }
+        );
     }
 }
 

@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
-/// The folders under the root whose contents are sources (watched recursively).
-const FOLDERS: [&str; 4] = ["content", "templates", "themes", "static"];
-const CONFIG: &str = "config.yaml";
+use crate::config::CONFIG_FILE as CONFIG;
+use crate::paths::SOURCE_FOLDERS as FOLDERS;
+
 /// How long things must stay quiet before a rebuild.
 pub const QUIET: Duration = Duration::from_millis(150);
 /// How long a source still open for writing may hold a rebuild back after the last
