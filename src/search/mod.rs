@@ -47,7 +47,7 @@ use crate::theme::context::SiteCtx;
 const CHARS_PER_A_SHARD: usize = 8_000;
 const CHARS_PER_B_SHARD: usize = 8_000;
 /// Shards of a pass filled together, from one walk through the documents.
-const SHARDS_PER_GROUP: usize = 16;
+const SHARDS_PER_GROUP: usize = 32;
 /// Characters indexed per pass: bounds the build's memory on very large sites.
 const CHARS_PER_PASS: usize = 8_000_000;
 /// A long query whose candidates are at most this many is checked against their text
@@ -190,8 +190,7 @@ fn build_shards(
             .into_par_iter()
             .map(|i| index::doc_grams(&stream(i), sharding(a), sharding(b)))
             .collect();
-        // Counts shards (`a/`), then positions shards (`b/`): the pass's k-th shard of
-        // each is shard k * passes + pass. Shards are filled a group at a time, going
+        // Counts shards (`a/`), then positions shards (`b/`). Shards are filled a group at a time, going
         // through the documents once per group: once per shard, each document's records
         // were looked up shards x documents times, which grew with the square of the
         // site (a billion lookups at 13,000 reports).
@@ -202,10 +201,10 @@ fn build_shards(
                 let slots = sharding.slots();
                 (0..slots.div_ceil(SHARDS_PER_GROUP)).into_par_iter().map(move |g| {
                     let group = g * SHARDS_PER_GROUP..((g + 1) * SHARDS_PER_GROUP).min(slots);
-                    (kind, group)
+                    (sharding, kind, group)
                 })
             })
-            .try_for_each(|(kind, group)| {
+            .try_for_each(|(sharding, kind, group)| {
                 let mut shards: Vec<ShardBuilder> = group.clone().map(|_| ShardBuilder::default()).collect();
                 let mut body = Vec::new();
                 for (doc, grams) in per_doc.iter().enumerate() {
@@ -224,7 +223,7 @@ fn build_shards(
                     }
                 }
                 for (shard, k) in shards.into_iter().zip(group) {
-                    let s = k as u32 * passes + pass;
+                    let s = sharding.first() + k as u32;
                     if kind == 0 {
                         put(format!("search/a/{s}.bin"), gzip(&shard.encode(0)))?;
                     } else {
