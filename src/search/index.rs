@@ -149,76 +149,8 @@ impl GramCounts {
 /// A bigram's positions in one document, per field.
 pub type Positions = [Vec<u32>; 3];
 
-/// Which shards a pass of the index keeps: of `shards` (a power of two), dealt to
-/// `passes` passes in contiguous ranges, the `pass`-th range. The pass's k-th shard is
-/// shard [`Sharding::first`] + k.
-///
-/// Why ranges found by a multiply and a shift: every gram of every document is tested
-/// in every pass, and a test by `shard % passes` (a division) was a quarter of the
-/// index's time at 13,000 reports.
-#[derive(Debug, Clone, Copy)]
-pub struct Sharding {
-    pub shards: u32,
-    pub passes: u32,
-    pub pass: u32,
-}
-
-impl Sharding {
-    /// Everything in one shard and one pass.
-    pub fn whole() -> Sharding {
-        Sharding {
-            shards: 1,
-            passes: 1,
-            pass: 0,
-        }
-    }
-
-    /// The pass that keeps `shard`: floor(shard * passes / shards).
-    fn pass_of(self, shard: u32) -> u32 {
-        ((u64::from(shard) * u64::from(self.passes)) >> self.shards.trailing_zeros()) as u32
-    }
-
-    /// The first shard of pass `pass`: the least `s` with `pass_of(s) == pass`.
-    fn first_of(self, pass: u32) -> u32 {
-        (u64::from(pass) * u64::from(self.shards)).div_ceil(u64::from(self.passes)) as u32
-    }
-
-    /// The first shard this pass keeps.
-    pub fn first(self) -> u32 {
-        self.first_of(self.pass)
-    }
-
-    /// How many shards this pass keeps.
-    pub fn slots(self) -> usize {
-        (self.first_of(self.pass + 1) - self.first()) as usize
-    }
-}
-
-/// [`Sharding`] made ready for the test of every gram.
-#[derive(Clone, Copy)]
-struct Slots {
-    sharding: Sharding,
-    first: u32,
-}
-
-impl Slots {
-    fn new(sharding: Sharding) -> Slots {
-        Slots {
-            sharding,
-            first: sharding.first(),
-        }
-    }
-
-    /// The pass-local number of the shard of a gram whose [`Gram::hash`] is `hash`, if
-    /// this pass keeps it.
-    fn slot(self, hash: u32) -> Option<u32> {
-        let shard = hash & (self.sharding.shards - 1);
-        (self.sharding.pass_of(shard) == self.sharding.pass).then_some(shard - self.first)
-    }
-}
-
-/// One document's grams in one pass: records ordered by shard, then gram, with where
-/// each of the pass's shards starts. A shard's records are then a slice, found by index:
+/// One document's grams: records ordered by shard, then gram, with where each shard
+/// starts. A shard's records are then a slice, found by index:
 /// looking them up by binary search instead, for every shard and every document, cost
 /// more than building the shards.
 ///
@@ -228,7 +160,7 @@ impl Slots {
 #[derive(Debug, Default)]
 pub struct DocGrams {
     pub counts: Vec<GramCounts>,
-    /// `counts[counts_start[k]..counts_start[k + 1]]` are in the pass's k-th shard.
+    /// `counts[counts_start[k]..counts_start[k + 1]]` are in shard k.
     counts_start: Vec<u32>,
     /// Each bigram; its encoded header and positions are the same-numbered runs of
     /// `heads` and `tails`.
@@ -239,13 +171,12 @@ pub struct DocGrams {
 }
 
 impl DocGrams {
-    /// Records of the pass's k-th counts shard.
+    /// Records of counts shard k.
     pub fn counts_in(&self, k: usize) -> &[GramCounts] {
         &self.counts[self.counts_start[k] as usize..self.counts_start[k + 1] as usize]
     }
 
-    /// Records of the pass's k-th positions shard: each bigram with its encoded header
-    /// and positions.
+    /// Records of positions shard k: each bigram with its encoded header and positions.
     pub fn positions_in(&self, k: usize) -> impl Iterator<Item = (Gram, &[u8], &[u8])> {
         let (from, to) = (self.positions_start[k] as usize, self.positions_start[k + 1] as usize);
         (from..to).map(move |r| (self.positions[r], self.heads.get(r), self.tails.get(r)))
@@ -260,18 +191,15 @@ const GRAM_BITS: u32 = 87;
 const BIGRAM_MASK: u128 = (1 << 42) - 1;
 
 /// Every gram of 1..=MAX_GRAM characters starting at each position of each stream, with
-/// counts per field, and the positions of every bigram: those in the shards of `a`
-/// (counts) and `b` (positions). A large site is indexed in several passes of bounded
-/// memory, each keeping a share of the shards.
+/// counts per field, and the positions of every bigram, placed in `a` counts shards and
+/// `b` positions shards (powers of two).
 ///
-/// Each occurrence is one `u128` key, shard slot in the top bits, so that one sort of
-/// plain integers groups occurrences by shard, then gram, then field (then position):
-/// several times faster than counting in a hash map (the index's largest cost once),
-/// and one sort instead of two (by gram, then again by shard, as before). The shard
-/// hash is built one character at a time along with the gram, and occurrences a pass
-/// does not keep are dropped before they are stored.
-pub fn doc_grams(doc: &DocStreams, a: Sharding, b: Sharding) -> DocGrams {
-    let (slots_a, slots_b) = (Slots::new(a), Slots::new(b));
+/// Each occurrence is one `u128` key, shard in the top bits, so that one sort of plain
+/// integers groups occurrences by shard, then gram, then field (then position): several
+/// times faster than counting in a hash map (the index's largest cost once), and one
+/// sort instead of two (by gram, then again by shard). The shard hash is built one
+/// character at a time along with the gram.
+pub fn doc_grams(doc: &DocStreams, a: u32, b: u32) -> DocGrams {
     let mut grams: Vec<u128> = Vec::new();
     let mut bigrams: Vec<u128> = Vec::new();
     for (field, s) in doc.fields.iter().enumerate() {
@@ -285,15 +213,14 @@ pub fn doc_grams(doc: &DocStreams, a: Sharding, b: Sharding) -> DocGrams {
                 hash = (hash ^ c as u32).wrapping_mul(FNV_PRIME);
                 gram |= (c as u128) << (21 * (MAX_GRAM - n));
                 let g = gram | (n as u128) << 84;
-                if let Some(slot) = slots_a.slot(hash) {
-                    grams.push((slot as u128) << 96 | g << 2 | field as u128);
-                }
-                if n == 2
-                    && let Some(slot) = slots_b.slot(hash)
-                {
+                grams.push(((hash & (a - 1)) as u128) << 96 | g << 2 | field as u128);
+                if n == 2 {
                     // The bigram's two code points, then field and position.
                     bigrams.push(
-                        (slot as u128) << 96 | (g >> 42 & BIGRAM_MASK) << 34 | (field as u128) << 32 | start as u128,
+                        ((hash & (b - 1)) as u128) << 96
+                            | (g >> 42 & BIGRAM_MASK) << 34
+                            | (field as u128) << 32
+                            | start as u128,
                     );
                 }
             }
@@ -304,7 +231,7 @@ pub fn doc_grams(doc: &DocStreams, a: Sharding, b: Sharding) -> DocGrams {
 
     let gram_mask = (1u128 << GRAM_BITS) - 1;
     let mut counts: Vec<GramCounts> = Vec::new();
-    let mut counts_start = vec![0u32; a.slots() + 1];
+    let mut counts_start = vec![0u32; a as usize + 1];
     for group in grams.chunk_by(|x, y| (x >> 2) & gram_mask == (y >> 2) & gram_mask) {
         let mut c = Counts::default();
         for &key in group {
@@ -314,7 +241,7 @@ pub fn doc_grams(doc: &DocStreams, a: Sharding, b: Sharding) -> DocGrams {
         counts.push(GramCounts::new(Gram((group[0] >> 2) & gram_mask), c));
     }
     let mut positions: Vec<Gram> = Vec::new();
-    let mut positions_start = vec![0u32; b.slots() + 1];
+    let mut positions_start = vec![0u32; b as usize + 1];
     let (mut heads, mut tails) = (ByteRuns::default(), ByteRuns::default());
     let bigram = |key: u128| Gram((key >> 34 & BIGRAM_MASK) << 42 | 2 << 84);
     let mut run = Positions::default();
@@ -381,33 +308,26 @@ mod tests {
 
     #[test]
     fn gram_hash_is_built_one_character_at_a_time() {
-        // doc_grams computes Gram::hash incrementally; a gram lands in the shard whose
-        // slot the whole-gram hash names.
+        // doc_grams computes Gram::hash incrementally; a gram lands in the shard its
+        // whole-gram hash names.
         let d = DocStreams::new("", [], ["恒温恒湿𠮷a检测"]);
-        let mut kept = 0;
-        for (shards, passes) in [(8, 1), (16, 3), (64, 5)] {
-            for pass in 0..passes {
-                let sharding = Sharding { shards, passes, pass };
-                let g = doc_grams(&d, sharding, sharding);
-                for k in 0..sharding.slots() {
-                    let shard = sharding.first() + k as u32;
-                    for gram in g.counts_in(k).iter().map(|r| r.gram()) {
-                        assert_eq!(
-                            gram.hash() & (shards - 1),
-                            shard,
-                            "{}",
-                            gram.chars().collect::<String>()
-                        );
-                    }
-                    for (gram, _, _) in g.positions_in(k) {
-                        assert_eq!(gram.len(), 2);
-                        assert_eq!(gram.hash() & (shards - 1), shard);
-                    }
+        for shards in [1, 8, 64] {
+            let g = doc_grams(&d, shards, shards);
+            for k in 0..shards as usize {
+                for gram in g.counts_in(k).iter().map(|r| r.gram()) {
+                    assert_eq!(
+                        gram.hash() & (shards - 1),
+                        k as u32,
+                        "{}",
+                        gram.chars().collect::<String>()
+                    );
                 }
-                kept += g.counts.len();
+                for (gram, _, _) in g.positions_in(k) {
+                    assert_eq!(gram.len(), 2);
+                    assert_eq!(gram.hash() & (shards - 1), k as u32);
+                }
             }
-            assert_eq!(kept, doc_grams(&d, Sharding::whole(), Sharding::whole()).counts.len());
-            kept = 0;
+            assert_eq!(g.counts.len(), doc_grams(&d, 1, 1).counts.len());
         }
     }
 
@@ -415,7 +335,7 @@ mod tests {
     fn streams_do_not_join_units() {
         let d = DocStreams::new("标题", ["一、前言", ""], ["恒温", "恒湿"]);
         assert_eq!(d.fields[BODY].iter().collect::<String>(), "恒温\n恒湿");
-        let g = doc_grams(&d, Sharding::whole(), Sharding::whole());
+        let g = doc_grams(&d, 1, 1);
         let has = |s: &str| {
             let cs: Vec<char> = s.chars().collect();
             g.counts.iter().any(|r| r.gram() == Gram::new(&cs))

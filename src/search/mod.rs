@@ -23,11 +23,15 @@
 
 pub mod docs;
 pub mod index;
+mod merge;
 pub mod normalize;
 pub mod shards;
 #[cfg(test)]
 mod tests;
 
+use std::fs::File;
+use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+use std::ops::Range;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -35,7 +39,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Context;
 
-use self::index::{DocGrams, DocStreams, Gram, MAX_GRAM, Sharding};
+use self::index::{DocGrams, DocStreams, Gram, MAX_GRAM};
 use self::shards::{ShardBuilder, gzip, put_varint, shard_count};
 use crate::build::{DocText, DocTexts, LoadedSite};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -46,7 +50,7 @@ use crate::theme::context::SiteCtx;
 /// kilobytes compressed, so that a query fetches little.
 const CHARS_PER_A_SHARD: usize = 8_000;
 const CHARS_PER_B_SHARD: usize = 8_000;
-/// Shards of a pass filled together, from one walk through the documents.
+/// Shards filled together, from one walk through the documents.
 const SHARDS_PER_GROUP: usize = 32;
 /// Characters indexed per pass: bounds the build's memory on very large sites.
 const CHARS_PER_PASS: usize = 8_000_000;
@@ -97,8 +101,8 @@ pub fn write_all(
 ) -> Result<Output, Diagnostics> {
     let documents = &site.tree.documents;
     let io = |rel: &str, e: std::io::Error| Diagnostics(vec![Diagnostic::error(rel, format!("cannot write: {e}"))]);
-    // Streams are made again in each pass rather than kept: as `char`s they would take
-    // four bytes per character of the whole site at once.
+    // Streams are made where they are indexed (and once before, to count them) rather
+    // than kept: as `char`s they would take four bytes per character of the whole site.
     let stream = |i: usize| streams(&documents[i].title, texts.get(i));
     let sizes: Vec<usize> = (0..documents.len())
         .into_par_iter()
@@ -122,7 +126,7 @@ pub fn write_all(
     };
     let failed = |e: (String, std::io::Error)| io(&e.0, e.1);
 
-    build_shards(documents.len(), total, &stream, a, b, &put).map_err(failed)?;
+    build_shards(&sizes, CHARS_PER_PASS, &stream, a, b, &put).map_err(failed)?;
     documents
         .par_iter()
         .enumerate()
@@ -171,67 +175,189 @@ pub fn shard_of(g: Gram, shards: u32) -> u32 {
     g.hash() & (shards - 1)
 }
 
-/// Builds every shard, in passes of bounded memory: each pass indexes all documents but
-/// keeps only the grams of its share of shards. Hands each file to `put` as it is made
-/// (on any thread); stops at the first that cannot be written, with its name.
+/// Consecutive ranges of documents (`sizes`: characters of each) of about
+/// `chars_per_pass` characters each: the index's passes.
+fn pass_ranges(sizes: &[usize], chars_per_pass: usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut chars) = (0, 0);
+    for (i, &n) in sizes.iter().enumerate() {
+        if chars > 0 && chars + n > chars_per_pass {
+            ranges.push(start..i);
+            (start, chars) = (i, 0);
+        }
+        chars += n;
+    }
+    ranges.push(start..sizes.len());
+    ranges
+}
+
+/// Which shards: counts (`a/`) or positions (`b/`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Counts,
+    Positions,
+}
+
+impl Kind {
+    fn file(self, shard: usize) -> String {
+        match self {
+            Kind::Counts => format!("search/a/{shard}.bin"),
+            Kind::Positions => format!("search/b/{shard}.bin"),
+        }
+    }
+
+    /// Lists of fewer documents are left out of the finished shard (see [`TEXT_CHECK`]).
+    fn min_docs(self) -> u64 {
+        match self {
+            Kind::Counts => 0,
+            Kind::Positions => TEXT_CHECK as u64 + 1,
+        }
+    }
+}
+
+/// Builds every shard, in passes of bounded memory over consecutive ranges of documents
+/// (`sizes`: characters of each): with one pass the shards are finished as they are
+/// made; with several, each pass's part of every shard goes to a temporary file and the
+/// parts are merged at the end ([`merge`]). Hands each file to `put` as it is made (on
+/// any thread); stops at the first that cannot be written, with its name.
 fn build_shards(
-    docs: usize,
-    total: usize,
+    sizes: &[usize],
+    chars_per_pass: usize,
     stream: &(dyn Fn(usize) -> DocStreams + Sync),
     a: u32,
     b: u32,
     put: &(dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync),
 ) -> Result<(), (String, std::io::Error)> {
-    let passes = total.div_ceil(CHARS_PER_PASS).clamp(1, a.min(b) as usize) as u32;
+    let ranges = pass_ranges(sizes, chars_per_pass);
     let put = |rel: String, bytes: Vec<u8>| put(rel.clone(), bytes).map_err(|e| (rel, e));
-    for pass in 0..passes {
-        let sharding = |shards| Sharding { shards, passes, pass };
-        let per_doc: Vec<DocGrams> = (0..docs)
+    let grams = |range: Range<usize>| -> Vec<DocGrams> {
+        range
             .into_par_iter()
-            .map(|i| index::doc_grams(&stream(i), sharding(a), sharding(b)))
-            .collect();
-        // Counts shards (`a/`), then positions shards (`b/`). Shards are filled a group at a time, going
-        // through the documents once per group: once per shard, each document's records
-        // were looked up shards x documents times, which grew with the square of the
-        // site (a billion lookups at 13,000 reports).
-        let kinds = [(sharding(a), 0u8), (sharding(b), 1u8)];
-        kinds
-            .par_iter()
-            .flat_map(|&(sharding, kind)| {
-                let slots = sharding.slots();
-                (0..slots.div_ceil(SHARDS_PER_GROUP)).into_par_iter().map(move |g| {
-                    let group = g * SHARDS_PER_GROUP..((g + 1) * SHARDS_PER_GROUP).min(slots);
-                    (sharding, kind, group)
-                })
-            })
-            .try_for_each(|(sharding, kind, group)| {
-                let mut shards: Vec<ShardBuilder> = group.clone().map(|_| ShardBuilder::default()).collect();
-                let mut body = Vec::new();
-                for (doc, grams) in per_doc.iter().enumerate() {
-                    for (shard, k) in shards.iter_mut().zip(group.clone()) {
-                        if kind == 0 {
-                            for r in grams.counts_in(k) {
-                                body.clear();
-                                put_varint(&mut body, u64::from(r.value()));
-                                shard.push(r.gram(), doc as u32, &body, &[]);
-                            }
-                        } else {
-                            for (gram, head, tail) in grams.positions_in(k) {
-                                shard.push(gram, doc as u32, head, tail);
-                            }
+            .map(|i| index::doc_grams(&stream(i), a, b))
+            .collect()
+    };
+    if let [range] = &ranges[..] {
+        return fill_shards(&grams(range.clone()), 0, a, b, &|kind, shard, builder| {
+            put(kind.file(shard), gzip(&builder.encode(kind.min_docs())))
+        });
+    }
+    let temporary = |e: std::io::Error| ("search index (temporary file)".to_string(), e);
+    let parts = Parts::new(a as usize + b as usize, ranges.len()).map_err(temporary)?;
+    for (pass, range) in ranges.iter().enumerate() {
+        fill_shards(&grams(range.clone()), range.start, a, b, &|kind, shard, builder| {
+            let slot = if kind == Kind::Counts {
+                shard
+            } else {
+                a as usize + shard
+            };
+            parts.put(slot, pass, &builder.encode(0)).map_err(temporary)
+        })?;
+    }
+    let all = (0..a as usize).map(|s| (Kind::Counts, s, s));
+    let all = all.chain((0..b as usize).map(|s| (Kind::Positions, s, a as usize + s)));
+    all.collect::<Vec<_>>()
+        .into_par_iter()
+        .try_for_each(|(kind, shard, slot)| {
+            let bytes = parts.get(slot).map_err(temporary)?;
+            let merged = merge::merge(&bytes, kind.min_docs(), kind == Kind::Positions).ok_or_else(|| {
+                temporary(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "malformed part of a shard",
+                ))
+            })?;
+            put(kind.file(shard), gzip(&merged))
+        })
+}
+
+/// Fills every shard with the grams of `per_doc` (documents `first_doc`, `first_doc +
+/// 1`…) and hands each to `done`, on any thread.
+///
+/// Shards are filled a group at a time, going through the documents once per group:
+/// once per shard, each document's records were looked up shards x documents times,
+/// which grew with the square of the site (a billion lookups at 13,000 reports).
+fn fill_shards(
+    per_doc: &[DocGrams],
+    first_doc: usize,
+    a: u32,
+    b: u32,
+    done: &(dyn Fn(Kind, usize, ShardBuilder) -> Result<(), (String, std::io::Error)> + Sync),
+) -> Result<(), (String, std::io::Error)> {
+    let kinds = [(Kind::Counts, a as usize), (Kind::Positions, b as usize)];
+    kinds
+        .par_iter()
+        .flat_map(|&(kind, shards)| {
+            (0..shards.div_ceil(SHARDS_PER_GROUP))
+                .into_par_iter()
+                .map(move |g| (kind, g * SHARDS_PER_GROUP..((g + 1) * SHARDS_PER_GROUP).min(shards)))
+        })
+        .try_for_each(|(kind, group)| {
+            let mut shards: Vec<ShardBuilder> = group.clone().map(|_| ShardBuilder::default()).collect();
+            let mut body = Vec::new();
+            for (i, grams) in per_doc.iter().enumerate() {
+                let doc = (first_doc + i) as u32;
+                for (shard, k) in shards.iter_mut().zip(group.clone()) {
+                    if kind == Kind::Counts {
+                        for r in grams.counts_in(k) {
+                            body.clear();
+                            put_varint(&mut body, u64::from(r.value()));
+                            shard.push(r.gram(), doc, &body, &[]);
+                        }
+                    } else {
+                        for (gram, head, tail) in grams.positions_in(k) {
+                            shard.push(gram, doc, head, tail);
                         }
                     }
                 }
-                for (shard, k) in shards.into_iter().zip(group) {
-                    let s = sharding.first() + k as u32;
-                    if kind == 0 {
-                        put(format!("search/a/{s}.bin"), gzip(&shard.encode(0)))?;
-                    } else {
-                        put(format!("search/b/{s}.bin"), gzip(&shard.encode(TEXT_CHECK as u64 + 1)))?;
-                    }
-                }
-                Ok(())
-            })?;
+            }
+            shards
+                .into_iter()
+                .zip(group)
+                .try_for_each(|(builder, shard)| done(kind, shard, builder))
+        })
+}
+
+/// The passes' parts of every shard, kept in a temporary file (deleted when dropped)
+/// rather than in memory: together they are as large as the index before compression.
+struct Parts {
+    file: Mutex<(File, u64)>,
+    /// Per shard slot, per pass: where its part is in the file, and its length.
+    at: Mutex<Vec<(u64, u64)>>,
+    passes: usize,
+}
+
+impl Parts {
+    fn new(slots: usize, passes: usize) -> std::io::Result<Parts> {
+        Ok(Parts {
+            file: Mutex::new((tempfile::tempfile()?, 0)),
+            at: Mutex::new(vec![(0, 0); slots * passes]),
+            passes,
+        })
     }
-    Ok(())
+
+    fn put(&self, slot: usize, pass: usize, bytes: &[u8]) -> std::io::Result<()> {
+        let offset = {
+            let mut file = self.file.lock().expect("no panic holding it");
+            let offset = file.1;
+            file.0.write_all(bytes)?;
+            file.1 += bytes.len() as u64;
+            offset
+        };
+        self.at.lock().expect("no panic holding it")[slot * self.passes + pass] = (offset, bytes.len() as u64);
+        Ok(())
+    }
+
+    /// Every pass's part of a shard slot, in pass order.
+    fn get(&self, slot: usize) -> std::io::Result<Vec<Vec<u8>>> {
+        let at: Vec<(u64, u64)> =
+            self.at.lock().expect("no panic holding it")[slot * self.passes..(slot + 1) * self.passes].to_vec();
+        let mut file = self.file.lock().expect("no panic holding it");
+        at.into_iter()
+            .map(|(offset, len)| {
+                let mut bytes = vec![0; len as usize];
+                file.0.seek(SeekFrom::Start(offset))?;
+                file.0.read_exact(&mut bytes)?;
+                Ok(bytes)
+            })
+            .collect()
+    }
 }

@@ -29,7 +29,53 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The shard files of `docs`' index, by name, built in passes of about
+/// `chars_per_pass` characters.
+fn shard_files(docs: &[DocStreams], a: u32, b: u32, chars_per_pass: usize) -> BTreeMap<String, Vec<u8>> {
+    let sizes: Vec<usize> = docs.iter().map(DocStreams::chars).collect();
+    let stream = |i: usize| docs[i].clone();
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let put = |rel: String, bytes: Vec<u8>| -> std::io::Result<()> {
+        files.lock().unwrap().insert(rel, bytes);
+        Ok(())
+    };
+    build_shards(&sizes, chars_per_pass, &stream, a, b, &put).expect("in memory");
+    files.into_inner().unwrap()
+}
+
+#[test]
+fn passes_over_document_ranges_make_the_same_files_as_one() {
+    // Lines every document shares (lists long enough to keep) and lines of its own
+    // (positions lists too short to keep, whatever the pass that saw them).
+    let docs: Vec<DocStreams> = (0..60)
+        .map(|i| {
+            let own = format!("中心现有工作人员{}名，检测恒温恒湿设备{}台。", 500 + i, i * 7);
+            let title = format!("第{i}号报告");
+            DocStreams::new(
+                &title,
+                ["一、概况", "二、公正性"],
+                [own.as_str(), "公正检测，恒温恒湿。ISO/IEC 17025"],
+            )
+        })
+        .collect();
+    let one = shard_files(&docs, 16, 8, usize::MAX);
+    assert_eq!(one.len(), 16 + 8);
+    for chars_per_pass in [1, 45, 200, 1_000] {
+        let passes = super::pass_ranges(&docs.iter().map(DocStreams::chars).collect::<Vec<_>>(), chars_per_pass);
+        assert!(passes.len() > 1, "{chars_per_pass}: {passes:?}");
+        assert!(
+            shard_files(&docs, 16, 8, chars_per_pass) == one,
+            "{chars_per_pass} characters per pass"
+        );
+    }
+}
+
 fn build(docs: &[DocStreams], a: u32, b: u32) -> Decoded {
+    build_in_passes(docs, a, b, usize::MAX)
+}
+
+/// The index of `docs`, built in passes of about `chars_per_pass` characters.
+fn build_in_passes(docs: &[DocStreams], a: u32, b: u32, chars_per_pass: usize) -> Decoded {
     let mut d = Decoded {
         docs: docs.to_vec(),
         a,
@@ -37,16 +83,8 @@ fn build(docs: &[DocStreams], a: u32, b: u32) -> Decoded {
         counts: HashMap::new(),
         positions: HashMap::new(),
     };
-    let total = docs.iter().map(DocStreams::chars).sum();
-    let stream = |i: usize| docs[i].clone();
-    let files = std::sync::Mutex::new(Vec::new());
-    let put = |rel: String, bytes: Vec<u8>| -> std::io::Result<()> {
-        files.lock().unwrap().push((rel, bytes));
-        Ok(())
-    };
-    build_shards(docs.len(), total, &stream, a, b, &put).expect("in memory");
     {
-        for (rel, bytes) in files.into_inner().unwrap() {
+        for (rel, bytes) in shard_files(docs, a, b, chars_per_pass) {
             let shard: u32 = rel
                 .rsplit('/')
                 .next()
@@ -285,8 +323,8 @@ fn random_texts_and_queries_match_brute_force() {
             )
         })
         .collect();
-    for (a, b) in [(16, 16), (64, 32)] {
-        let index = build(&docs, a, b);
+    for (a, b, chars_per_pass) in [(16, 16, usize::MAX), (64, 32, usize::MAX), (64, 32, 100)] {
+        let index = build_in_passes(&docs, a, b, chars_per_pass);
         assert_eq!((index.a, index.b), (a, b));
         let mut found_some = 0;
         for _ in 0..1500 {
@@ -322,8 +360,7 @@ fn random_texts_and_queries_match_brute_force() {
 #[test]
 fn positions_are_per_field() {
     let d = DocStreams::new("检测", ["检测"], ["检测检测"]);
-    let whole = super::index::Sharding::whole();
-    let g = super::index::doc_grams(&d, whole, whole);
+    let g = super::index::doc_grams(&d, 1, 1);
     let (_, head, tail) = g
         .positions_in(0)
         .find(|(k, _, _)| *k == Gram::new(&['检', '测']))
