@@ -13,38 +13,7 @@
 //! compute every document's grams again to keep its share, which made the index grow
 //! with the square of the site (21 passes at 13,000 reports).
 
-use super::index::Gram;
-use super::shards::{get_varint, put_varint};
-
-/// One entry of a partial shard.
-struct Entry<'a> {
-    gram: Gram,
-    docs: u64,
-    list: &'a [u8],
-}
-
-/// The entries of an inflated shard, in order.
-fn entries(bytes: &[u8]) -> Option<Vec<Entry<'_>>> {
-    let mut at = 0;
-    let mut out = Vec::new();
-    while at < bytes.len() {
-        let n = get_varint(bytes, &mut at)? as usize;
-        let mut chars = ['\0'; 4];
-        for c in chars.iter_mut().take(n) {
-            *c = char::from_u32(get_varint(bytes, &mut at)? as u32)?;
-        }
-        let gram = Gram::new(chars.get(..n).filter(|c| !c.is_empty())?);
-        let docs = get_varint(bytes, &mut at)?;
-        let len = get_varint(bytes, &mut at)? as usize;
-        out.push(Entry {
-            gram,
-            docs,
-            list: bytes.get(at..at + len)?,
-        });
-        at += len;
-    }
-    Some(out)
-}
+use super::shards::{RawEntry, entries, get_varint, put_entry, put_varint};
 
 /// A list's documents: the last one's id, and where their headers end (the whole list
 /// for counts; positions follow the headers in a positions list).
@@ -71,7 +40,7 @@ fn scan(list: &[u8], docs: u64, positions: bool) -> Option<(u64, usize)> {
 /// given in pass order; lists of fewer than `min_docs` documents are left out. `None`
 /// if a part is malformed.
 pub fn merge(parts: &[Vec<u8>], min_docs: u64, positions: bool) -> Option<Vec<u8>> {
-    let mut all: Vec<Entry> = Vec::new();
+    let mut all: Vec<RawEntry> = Vec::new();
     for part in parts {
         all.extend(entries(part)?);
     }
@@ -96,15 +65,7 @@ pub fn merge(parts: &[Vec<u8>], min_docs: u64, positions: bool) -> Option<Vec<u8
             tails.extend_from_slice(&e.list[heads_end..]);
             last = Some(last_doc);
         }
-        let gram = run[0].gram;
-        put_varint(&mut out, gram.len() as u64);
-        for c in gram.chars() {
-            put_varint(&mut out, u64::from(c as u32));
-        }
-        put_varint(&mut out, docs);
-        put_varint(&mut out, (heads.len() + tails.len()) as u64);
-        out.extend_from_slice(&heads);
-        out.extend_from_slice(&tails);
+        put_entry(&mut out, run[0].gram, docs, &[&heads, &tails]);
     }
     Some(out)
 }

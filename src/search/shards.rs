@@ -29,7 +29,7 @@ use std::io::Write as _;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-use super::index::{BODY, Counts, Gram, HEADING, Positions, TITLE};
+use super::index::{BODY, Counts, Gram, HEADING, MAX_GRAM, Positions, TITLE};
 
 pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -171,17 +171,53 @@ impl ShardBuilder {
             for &i in run {
                 list.extend_from_slice(self.tails.get(i as usize));
             }
-            let gram = self.entries[run[0] as usize].0;
-            put_varint(&mut out, gram.len() as u64);
-            for c in gram.chars() {
-                put_varint(&mut out, u64::from(c as u32));
-            }
-            put_varint(&mut out, run.len() as u64);
-            put_varint(&mut out, list.len() as u64);
-            out.extend_from_slice(&list);
+            put_entry(&mut out, self.entries[run[0] as usize].0, run.len() as u64, &[&list]);
         }
         out
     }
+}
+
+/// Appends one entry: `gram`, its number of documents, and its list made of `list`'s
+/// pieces one after another.
+pub fn put_entry(out: &mut Vec<u8>, gram: Gram, docs: u64, list: &[&[u8]]) {
+    put_varint(out, gram.len() as u64);
+    for c in gram.chars() {
+        put_varint(out, u64::from(c as u32));
+    }
+    put_varint(out, docs);
+    put_varint(out, list.iter().map(|l| l.len() as u64).sum());
+    for l in list {
+        out.extend_from_slice(l);
+    }
+}
+
+/// One entry of an inflated shard, its list borrowed.
+pub struct RawEntry<'a> {
+    pub gram: Gram,
+    pub docs: u64,
+    pub list: &'a [u8],
+}
+
+/// The entries of an inflated shard, in order; `None` if it is malformed.
+pub fn entries(bytes: &[u8]) -> Option<Vec<RawEntry<'_>>> {
+    let mut at = 0;
+    let mut out = Vec::new();
+    while at < bytes.len() {
+        let n = get_varint(bytes, &mut at)? as usize;
+        let mut chars = ['\0'; MAX_GRAM];
+        for c in chars.get_mut(..n).filter(|c| !c.is_empty())? {
+            *c = char::from_u32(get_varint(bytes, &mut at)? as u32)?;
+        }
+        let docs = get_varint(bytes, &mut at)?;
+        let len = get_varint(bytes, &mut at)? as usize;
+        out.push(RawEntry {
+            gram: Gram::new(&chars[..n]),
+            docs,
+            list: bytes.get(at..at + len)?,
+        });
+        at += len;
+    }
+    Some(out)
 }
 
 /// Gzip at zlib's default level: on this index's shards level 9 saved under 0.1% of the
@@ -208,21 +244,16 @@ pub struct Entry {
 
 /// Decodes an inflated shard: the reference for search.js's `readShard`.
 pub fn read_shard(bytes: &[u8]) -> Option<Vec<Entry>> {
-    let mut at = 0;
-    let mut out = Vec::new();
-    while at < bytes.len() {
-        let n = get_varint(bytes, &mut at)?;
-        let mut gram = String::new();
-        for _ in 0..n {
-            gram.push(char::from_u32(get_varint(bytes, &mut at)? as u32)?);
-        }
-        let docs = get_varint(bytes, &mut at)?;
-        let len = get_varint(bytes, &mut at)? as usize;
-        let list = bytes.get(at..at + len)?.to_vec();
-        at += len;
-        out.push(Entry { gram, docs, list });
-    }
-    Some(out)
+    Some(
+        entries(bytes)?
+            .into_iter()
+            .map(|e| Entry {
+                gram: e.gram.chars().collect(),
+                docs: e.docs,
+                list: e.list.to_vec(),
+            })
+            .collect(),
+    )
 }
 
 /// Decodes a counts list into (document, counts value).
