@@ -9,8 +9,11 @@
 //!
 //! Both are gzip-compressed JSON.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
+use crate::content::metrics::Metric;
 use crate::content::{Document, Kind};
 use crate::markdown::text::TextSection;
 
@@ -90,10 +93,59 @@ pub struct Fragment<'a> {
 pub struct FragmentSection<'a> {
     pub id: Option<&'a str>,
     pub title: &'a str,
-    pub blocks: Vec<(Option<&'a str>, &'a str)>,
+    pub blocks: Vec<(Option<&'a str>, Cow<'a, str>)>,
 }
 
-pub fn fragment<'a>(doc: &'a Document, sections: &'a [TextSection], base_path: &str) -> Fragment<'a> {
+/// Id and heading of the metrics table on a report's page (`report.html`).
+const METRICS_ID: &str = "metrics";
+const METRICS_TITLE: &str = "主要数据";
+
+/// Everything a document's page shows that a reader may search for, by section: the
+/// summary (in the page's header), the metrics table (`#metrics`), then the text. Both
+/// the index ([`crate::search::streams`]) and the fragment a result is shown from are
+/// made from this one list, so that positions in one are positions in the other.
+pub fn sections<'a>(doc: &'a Document, text: &'a [TextSection]) -> Vec<FragmentSection<'a>> {
+    let mut out = Vec::with_capacity(text.len() + 2);
+    if let Some(summary) = doc.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        out.push(FragmentSection {
+            id: None,
+            title: "",
+            blocks: vec![(None, Cow::Borrowed(summary))],
+        });
+    }
+    if !doc.metrics.is_empty() {
+        out.push(FragmentSection {
+            id: Some(METRICS_ID),
+            title: METRICS_TITLE,
+            blocks: doc.metrics.iter().map(|m| (None, Cow::Owned(metric_row(m)))).collect(),
+        });
+    }
+    out.extend(text.iter().map(|s| {
+        FragmentSection {
+            id: s.id.as_deref(),
+            title: &s.title,
+            blocks: s
+                .blocks
+                .iter()
+                .map(|b| (b.id.as_deref(), Cow::Borrowed(b.text.as_str())))
+                .collect(),
+        }
+    }));
+    out
+}
+
+/// A metrics table row as one line: `工作人员 608名 +8.8%` (label, value with its unit,
+/// the change the report states).
+fn metric_row(m: &Metric) -> String {
+    let mut row = format!("{} {}{}", m.label, m.display, m.unit.as_deref().unwrap_or(""));
+    if let Some(change) = &m.stated_change_display {
+        row.push(' ');
+        row.push_str(change);
+    }
+    row
+}
+
+pub fn fragment<'a>(doc: &'a Document, sections: Vec<FragmentSection<'a>>, base_path: &str) -> Fragment<'a> {
     Fragment {
         title: &doc.title,
         url: format!("{base_path}{}", doc.url_path),
@@ -101,13 +153,6 @@ pub fn fragment<'a>(doc: &'a Document, sections: &'a [TextSection], base_path: &
         label: doc.kind.label(),
         year: doc.sort_year(),
         date: doc.date_string(),
-        sections: sections
-            .iter()
-            .map(|s| FragmentSection {
-                id: s.id.as_deref(),
-                title: &s.title,
-                blocks: s.blocks.iter().map(|b| (b.id.as_deref(), b.text.as_str())).collect(),
-            })
-            .collect(),
+        sections,
     }
 }

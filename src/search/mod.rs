@@ -42,6 +42,7 @@ use tera::Context;
 use self::index::{DocGrams, DocStreams, Gram, MAX_GRAM};
 use self::shards::{ShardBuilder, gzip, put_varint, shard_count};
 use crate::build::{DocText, DocTexts, LoadedSite};
+use crate::content::Document;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Sink, minify};
 use crate::theme::context::SiteCtx;
@@ -79,14 +80,14 @@ pub struct Output {
     pub bytes: u64,
 }
 
-/// The document's streams: its title, the titles of its headings, its blocks.
-pub fn streams(title: &str, text: &DocText) -> DocStreams {
+/// The document's streams: its title, the titles of its headings, its blocks, from the
+/// same sections as its fragment ([`docs::sections`]).
+pub fn streams(doc: &Document, text: &DocText) -> DocStreams {
+    let sections = docs::sections(doc, &text.sections);
     DocStreams::new(
-        title,
-        text.sections.iter().filter(|s| s.level > 0).map(|s| s.title.as_str()),
-        text.sections
-            .iter()
-            .flat_map(|s| s.blocks.iter().map(|b| b.text.as_str())),
+        &doc.title,
+        sections.iter().map(|s| s.title),
+        sections.iter().flat_map(|s| s.blocks.iter().map(|b| b.1.as_ref())),
     )
 }
 
@@ -103,7 +104,7 @@ pub fn write_all(
     let io = |rel: &str, e: std::io::Error| Diagnostics(vec![Diagnostic::error(rel, format!("cannot write: {e}"))]);
     // Streams are made where they are indexed (and once before, to count them) rather
     // than kept: as `char`s they would take four bytes per character of the whole site.
-    let stream = |i: usize| streams(&documents[i].title, texts.get(i));
+    let stream = |i: usize| streams(&documents[i], texts.get(i));
     let sizes: Vec<usize> = (0..documents.len())
         .into_par_iter()
         .map(|i| stream(i).chars())
@@ -131,8 +132,8 @@ pub fn write_all(
         .par_iter()
         .enumerate()
         .try_for_each(|(i, d)| {
-            let json = serde_json::to_vec(&docs::fragment(d, &texts.get(i).sections, &site_ctx.base_path))
-                .expect("serialisable");
+            let sections = docs::sections(d, &texts.get(i).sections);
+            let json = serde_json::to_vec(&docs::fragment(d, sections, &site_ctx.base_path)).expect("serialisable");
             let rel = format!("search/t/{i}.bin");
             put(rel.clone(), gzip(&json)).map_err(|e| (rel, e))
         })

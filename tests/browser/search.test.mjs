@@ -28,6 +28,9 @@ const files = {
       "### （一）恒温恒湿实验室",
       "实验室配备恒温恒湿试验箱，保证检测环境条件。",
     ].join("\n\n"),
+  ).replace(
+    "date: 2019-03-31\n",
+    "date: 2019-03-31\nsummary: 全年出具报告逾万份。\nmetrics:\n  certificates: {label: 认证证书, value: 1234, unit: 张}\n",
   ),
   "content/reports/2019.md": report(
     2019,
@@ -40,7 +43,7 @@ const files = {
   ),
   "content/impartiality/_index.md": "---\ntitle: 公正声明\nkind: impartiality\n---\n",
   "content/impartiality/2018.md":
-    "---\ntitle: 公正性声明\neffective: 2018\ndate: 2018-01-15\n---\n\n1. 中心坚持公正、独立。\n2. 不接受有违公正性的投资。\n",
+    "---\ntitle: 公正性声明\neffective: 2018\ndate: 2018-01-15\nsummary: 本声明适用于全体员工。\n---\n\n1. 中心坚持公正、独立。\n2. 不接受有违公正性的投资。\n",
   "content/archive/_index.md": "---\ntitle: 历年报告\nkind: report\n---\n",
 };
 for (let y = 2001; y <= 2015; y++) {
@@ -128,6 +131,28 @@ describe("search page", () => {
     const ranked = await open("2018年");
     assert.deepEqual(await resultTitles(ranked), ["2018年度社会责任报告", "2019年度社会责任报告"], "title hit first");
     await noProblems(ranked);
+  });
+
+  test("the summary and the metrics table are found, as the page shows them", async () => {
+    // [query, the one hit, where its link goes, the element there that shows the match]
+    const cases = [
+      ["逾万份", "2018年度社会责任报告", /^\/csr\/reports\/2018\/$/, ".doc-header .summary"],
+      ["认证证书 1234张", "2018年度社会责任报告", /^\/csr\/reports\/2018\/#metrics$/, "#metrics"],
+      ["全体员工", "公正性声明", /^\/csr\/impartiality\/2018\/$/, ".doc-header .summary"],
+    ];
+    for (const [q, title, url, shown] of cases) {
+      const page = await open(q);
+      assert.deepEqual(await resultTitles(page), [title], `query ${q}`);
+      const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent));
+      assert.ok(marks.length >= 1, `query ${q}: the excerpt marks the match`);
+      const href = await page.getAttribute("#search-results .search-result-title a", "href");
+      assert.match(href, url, `query ${q}`);
+      await page.click("#search-results .search-result-title a");
+      await page.waitForURL((u) => u.pathname + u.hash === href);
+      const text = await page.textContent(shown);
+      for (const m of marks) assert.ok(text.includes(m), `query ${q}: ${shown} shows ${m}: ${text}`);
+      await noProblems(page);
+    }
   });
 
   test("a long query with many candidates is checked by positions", async () => {
