@@ -8,9 +8,11 @@
 //!
 //! - a query of 1 to [`MAX_GRAM`] characters *is* one gram: its document list (with
 //!   counts and whether the title or a heading has it) is the exact answer;
-//! - a longer query c1..ck occurs at p iff every bigram (ci, ci+1) occurs at p+i-1, so
-//!   the positions of its bigrams, intersected with shifts, give exact matches. The
-//!   documents holding all of its 4-grams are the candidates, checked that way.
+//! - a longer query c1..ck occurs at p iff the bigrams that tile it (at offsets 0, 2,
+//!   4… and, for an odd k, k-2: every character is in one) occur at p plus their
+//!   offsets, so the positions of those bigrams, intersected with shifts, give exact
+//!   matches. The documents holding all of its 4-grams are the candidates, checked that
+//!   way.
 //!
 //! A document is three streams, each a list of units joined by [`SEP`]: its title, its
 //! headings, its body blocks. Positions are code-point offsets within a stream, and no

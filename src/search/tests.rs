@@ -153,13 +153,18 @@ fn query(index: &Decoded, q: &[char]) -> Hits {
             .collect();
     }
     BY_POSITIONS.fetch_add(1, Ordering::Relaxed);
-    // Positions of every bigram, per candidate.
-    let lists: Vec<HashMap<u32, &Positions>> = q
-        .windows(2)
-        .map(|w| {
+    // Positions of the bigrams that tile the query (offsets 0, 2, 4… and, for an odd
+    // length, the last two characters), per candidate.
+    let mut offsets: Vec<usize> = (0..q.len() - 1).step_by(2).collect();
+    if q.len() % 2 == 1 {
+        offsets.push(q.len() - 2);
+    }
+    let lists: Vec<HashMap<u32, &Positions>> = offsets
+        .iter()
+        .map(|&o| {
             index
                 .positions
-                .get(&key(w))
+                .get(&key(&q[o..o + 2]))
                 .map(|l| l.iter().map(|(d, p)| (*d, p)).collect())
                 .unwrap_or_default()
         })
@@ -173,7 +178,7 @@ fn query(index: &Decoded, q: &[char]) -> Hits {
                 .filter(|&&p| {
                     lists.iter().enumerate().skip(1).all(|(i, l)| {
                         l.get(&doc)
-                            .is_some_and(|ps| ps[field].binary_search(&(p + i as u32)).is_ok())
+                            .is_some_and(|ps| ps[field].binary_search(&(p + offsets[i] as u32)).is_ok())
                     })
                 })
                 .count() as u64;

@@ -251,12 +251,21 @@
     })).then(function () { return out; });
   };
 
-  // Many candidates: the query occurs at p iff bigram i occurs at p + i for every i.
+  // Bigram offsets that tile a query of `n` characters: 0, 2, 4… and, for an odd
+  // length, n - 2. Every character is in one of them, so the query occurs at p iff each
+  // of these bigrams occurs at p + its offset: half the lists that all n - 1 would take.
+  function tiling(n) {
+    var offsets = [];
+    for (var o = 0; o + 2 <= n; o += 2) offsets.push(o);
+    if (n % 2) offsets.push(n - 2);
+    return offsets;
+  }
+
+  // Many candidates: the query occurs at p iff each tiling bigram occurs at p + offset.
   Index.prototype.verifyByPositions = function (cps, cand) {
-    var self = this, bigrams = [];
-    for (var i = 0; i + 1 < cps.length; i++) bigrams.push(cps.slice(i, i + 2));
-    return Promise.all(bigrams.map(function (b) {
-      return self.list("b", b).then(function (l) { return readPositions(l, cand); });
+    var self = this, offsets = tiling(cps.length);
+    return Promise.all(offsets.map(function (o) {
+      return self.list("b", cps.slice(o, o + 2)).then(function (l) { return readPositions(l, cand); });
     })).then(function (lists) {
       var out = new Map();
       cand.forEach(function (d) {
@@ -267,7 +276,7 @@
           first[f].forEach(function (p) {
             for (var i = 1; i < lists.length; i++) {
               var ps = lists[i].get(d);
-              if (!ps || !has(ps[f], p + i)) return;
+              if (!ps || !has(ps[f], p + offsets[i])) return;
             }
             n[f]++;
           });
