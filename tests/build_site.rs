@@ -392,6 +392,62 @@ fn urls_mirror_the_content_tree() {
 }
 
 #[test]
+fn the_home_page_lists_a_few_documents_per_year_and_links_to_each_years_page() {
+    // Twelve centres with a 2018 report, one of them with a 2017 report too.
+    let site = Site::new();
+    for c in 0..12 {
+        site.write(
+            &format!("content/c{c:02}/_index.md"),
+            format!("---\ntitle: 中心{c:02}\nkind: report\n---\n"),
+        );
+        site.doc(
+            &format!("content/c{c:02}/2018.md"),
+            &format!("title: 中心{c:02}2018年度报告\nyear: 2018"),
+            "正文。\n",
+        );
+    }
+    site.doc(
+        "content/c00/2017.md",
+        "title: 中心002017年度报告\nyear: 2017",
+        "正文。\n",
+    );
+    site.build_ok();
+
+    let home = site.read("index.html");
+    let home_links = links(&home);
+    let listed_2018: BTreeSet<&String> = home_links
+        .iter()
+        .filter(|l| l.ends_with("/2018/") && l.starts_with("/c"))
+        .collect();
+    assert_eq!(
+        listed_2018.len(),
+        10,
+        "ten of 2018's twelve on the home page: {home_links:?}"
+    );
+    assert!(home.contains("查看2018年全部 12 份文档"), "{home}");
+    assert!(home_links.contains(&"/years/2018/".to_string()));
+    assert!(home_links.contains(&"/c00/2017/".to_string()));
+    assert!(!home.contains("查看2017年全部"), "2017 is listed whole: {home}");
+
+    let year = site.read("years/2018/index.html");
+    let year_links = links(&year);
+    for c in 0..12 {
+        assert!(
+            year_links.contains(&format!("/c{c:02}/2018/")),
+            "c{c:02} missing: {year_links:?}"
+        );
+    }
+    assert!(!year_links.contains(&"/c00/2017/".to_string()));
+    assert!(
+        year.contains("<html lang=zh-CN") || year.contains("<html lang=\"zh-CN\""),
+        "{year}"
+    );
+    assert!(links(&site.read("years/2017/index.html")).contains(&"/c00/2017/".to_string()));
+    assert!(site.read("sitemap.xml").contains("https://example.org/years/2018/"));
+    assert!(links(&site.read("sitemap/index.html")).contains(&"/years/2017/".to_string()));
+}
+
+#[test]
 fn aliases_write_redirect_pages_to_the_canonical_url() {
     let site = full_site();
     site.build_ok();

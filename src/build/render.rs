@@ -74,6 +74,13 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
             }
         }
     }
+    let years: std::collections::BTreeSet<i32> = tree.documents.iter().filter_map(listings::listed_year).collect();
+    for year in years {
+        planned.push(Planned {
+            out: page_out(&listings::year_page_path(year)),
+            from: "gongshi (the page of a year's documents)".into(),
+        });
+    }
     for v in &tree.versions {
         planned.push(Planned {
             out: page_out(&v.doc.url_path),
@@ -297,6 +304,25 @@ pub(super) fn render_site(
         })
         .collect();
 
+    // The page of each year's documents, which the home page's list links to.
+    let year_results: Vec<Result<(), Diagnostic>> = home
+        .years
+        .par_iter()
+        .map(|group| {
+            let out = page_out(&listings::year_page_path(group.year));
+            let cannot_write = |e: std::io::Error| Diagnostic::error(&out, format!("cannot write: {e}"));
+            if !cache.reuse(&out, &keys.site(), sink).map_err(cannot_write)? {
+                let mut ctx = page_context(&base, &group.url);
+                ctx.insert("year", group);
+                let html = site.theme.render("year.html", &ctx, None)?;
+                sink.write(&out, &minify::html(&html)).map_err(cannot_write)?;
+                cache.note(&out, &keys.site());
+            }
+            progress.inc(1);
+            Ok(())
+        })
+        .collect();
+
     timings.record("documents and sections", started.elapsed());
     let mut diags = Diagnostics::default();
     let mut texts: Vec<Option<DocText>> = Vec::with_capacity(doc_results.len());
@@ -307,6 +333,7 @@ pub(super) fn render_site(
         }
     }
     diags.extend(section_results.into_iter().filter_map(Result::err));
+    diags.extend(year_results.into_iter().filter_map(Result::err));
     if diags.has_errors() {
         diags.sort();
         return Err(BuildError::Invalid(diags));
@@ -356,6 +383,7 @@ pub(super) fn render_site(
     let sitemap_tree = listings::sitemap_tree(tree, &site_ctx);
     let mut ctx_map = page_context(&base, &format!("{base_path}sitemap/"));
     ctx_map.insert("tree", &sitemap_tree);
+    ctx_map.insert("years", &home.years);
     write(
         "sitemap/index.html",
         &minify::html(&site.theme.render("sitemap.html", &ctx_map, None)?),
@@ -403,6 +431,10 @@ pub(super) fn render_site(
         loc: format!("{}{}", site_ctx.base_url, d.url_path),
         lastmod: d.date_string(),
     }));
+    entries.extend(home.years.iter().map(|g| feeds::SitemapEntry {
+        loc: format!("{}{}", site_ctx.base_url, listings::year_page_path(g.year)),
+        lastmod: None,
+    }));
     for fixed in ["sitemap/", "data/", "search/"] {
         entries.push(feeds::SitemapEntry {
             loc: format!("{}{fixed}", site_ctx.base_url),
@@ -422,7 +454,7 @@ pub(super) fn render_site(
     )?;
     write("robots.txt", feeds::robots_txt(&site_ctx.base_url).as_bytes())?;
 
-    let pages = tree.documents.len() + tree.sections.len() + compared.pages;
+    let pages = tree.documents.len() + tree.sections.len() + home.years.len() + compared.pages;
     timings.record("fixed pages, data, feeds", started.elapsed());
     progress.finish_and_clear();
     Ok(BuildSummary {

@@ -1,5 +1,5 @@
-//! Listings: the home page's selections, previous/next years, statement histories and
-//! the HTML site map tree.
+//! Listings: the home page's selections, the pages of each year's documents,
+//! previous/next years, statement histories and the HTML site map tree.
 
 use std::collections::BTreeMap;
 
@@ -71,12 +71,23 @@ fn current_of_kind(tree: &ContentTree, kind: Kind, site: &SiteCtx) -> Vec<DocRef
         .collect()
 }
 
+/// The year a document is listed under on the home page and on its year's page: that of
+/// every report and statement, not of plain pages.
+pub fn listed_year(doc: &Document) -> Option<i32> {
+    if doc.kind == Kind::Page { None } else { doc.sort_year() }
+}
+
+/// Where the page of one year's documents is written, relative to the output.
+pub fn year_page_path(year: i32) -> String {
+    format!("years/{year}/")
+}
+
 pub fn home(tree: &ContentTree, site: &SiteCtx) -> HomeCtx {
     let mut reports: Vec<&Document> = tree.documents.iter().filter(|d| d.kind == Kind::Report).collect();
     reports.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.url_path.cmp(&b.url_path)));
     let mut by_year: BTreeMap<i32, Vec<DocRef>> = BTreeMap::new();
-    for d in tree.documents.iter().filter(|d| d.kind != Kind::Page) {
-        if let Some(y) = d.sort_year() {
+    for d in &tree.documents {
+        if let Some(y) = listed_year(d) {
             by_year.entry(y).or_default().push(DocRef::new(d, site));
         }
     }
@@ -101,7 +112,11 @@ pub fn home(tree: &ContentTree, site: &SiteCtx) -> HomeCtx {
         years: by_year
             .into_iter()
             .rev()
-            .map(|(year, documents)| YearGroup { year, documents })
+            .map(|(year, documents)| YearGroup {
+                year,
+                url: format!("{}{}", site.base_path, year_page_path(year)),
+                documents,
+            })
             .collect(),
     }
 }

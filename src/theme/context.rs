@@ -263,10 +263,12 @@ impl SectionCtx {
     }
 }
 
-/// Documents of one year, for the home page's "every year" list.
+/// Documents of one year: a group of the home page's list and the year's own page.
 #[derive(Debug, Clone, Serialize)]
 pub struct YearGroup {
     pub year: i32,
+    /// The year's page, which lists every document of the year (`/csr/years/2018/`).
+    pub url: String,
     pub documents: Vec<DocRef>,
 }
 

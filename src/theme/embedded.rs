@@ -52,6 +52,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "trends.html",
         include_str!("../../themes/default/templates/trends.html"),
     ),
+    ("year.html", include_str!("../../themes/default/templates/year.html")),
 ];
 
 pub const STATIC: &[(&str, &[u8])] = &[
