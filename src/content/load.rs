@@ -241,9 +241,11 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
         );
     }
 
-    // 4. Documents, validated in parallel.
+    // 4. Documents, validated in parallel. Each file's text is dropped once its document
+    // (which keeps its own copy) is made: holding every file twice doubled the memory of
+    // loading a national site (about 300 MB of sources at 8,000 documents).
     let parsed: Vec<Result<(Option<(String, u32)>, Document), Diagnostic>> = pages
-        .par_iter()
+        .into_par_iter()
         .map(|(rel, ft)| {
             let (section, stem) = match rel.rsplit_once('/') {
                 Some((dir, file)) => (dir.to_string(), file.trim_end_matches(".md").to_string()),
