@@ -39,7 +39,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Context;
 
-use self::index::{DocGrams, DocStreams, Gram, MAX_GRAM};
+use self::index::{DocGrams, DocStreams, Gram, MAX_GRAM, SHARDS_PER_GROUP};
 use self::shards::{ShardBuilder, gzip, put_varint, shard_count};
 use crate::build::{DocText, DocTexts, LoadedSite};
 use crate::content::Document;
@@ -51,8 +51,6 @@ use crate::theme::context::SiteCtx;
 /// kilobytes compressed, so that a query fetches little.
 const CHARS_PER_A_SHARD: usize = 8_000;
 const CHARS_PER_B_SHARD: usize = 8_000;
-/// Shards filled together, from one walk through the documents.
-const SHARDS_PER_GROUP: usize = 32;
 /// Characters indexed per pass: bounds the build's memory on very large sites.
 const CHARS_PER_PASS: usize = 8_000_000;
 /// A long query whose candidates are at most this many is checked against their text
@@ -289,24 +287,26 @@ fn fill_shards(
         .flat_map(|&(kind, shards)| {
             (0..shards.div_ceil(SHARDS_PER_GROUP))
                 .into_par_iter()
-                .map(move |g| (kind, g * SHARDS_PER_GROUP..((g + 1) * SHARDS_PER_GROUP).min(shards)))
+                .map(move |g| (kind, shards, g))
         })
-        .try_for_each(|(kind, group)| {
+        .try_for_each(|(kind, count, g)| {
+            let group = g * SHARDS_PER_GROUP..((g + 1) * SHARDS_PER_GROUP).min(count);
             let mut shards: Vec<ShardBuilder> = group.clone().map(|_| ShardBuilder::default()).collect();
+            // A document's records come ordered by shard, so each shard receives them in
+            // the same order as if its own were looked up alone.
+            let slot = |gram: Gram| shard_of(gram, count as u32) as usize - group.start;
             let mut body = Vec::new();
             for (i, grams) in per_doc.iter().enumerate() {
                 let doc = (first_doc + i) as u32;
-                for (shard, k) in shards.iter_mut().zip(group.clone()) {
-                    if kind == Kind::Counts {
-                        for r in grams.counts_in(k) {
-                            body.clear();
-                            put_varint(&mut body, u64::from(r.value()));
-                            shard.push(r.gram(), doc, &body, &[]);
-                        }
-                    } else {
-                        for (gram, head, tail) in grams.positions_in(k) {
-                            shard.push(gram, doc, head, tail);
-                        }
+                if kind == Kind::Counts {
+                    for r in grams.counts_in_group(g) {
+                        body.clear();
+                        put_varint(&mut body, u64::from(r.value()));
+                        shards[slot(r.gram())].push(r.gram(), doc, &body, &[]);
+                    }
+                } else {
+                    for (gram, head, tail) in grams.positions_in_group(g) {
+                        shards[slot(gram)].push(gram, doc, head, tail);
                     }
                 }
             }

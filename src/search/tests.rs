@@ -367,7 +367,7 @@ fn positions_are_per_field() {
     let d = DocStreams::new("检测", ["检测"], ["检测检测"]);
     let g = super::index::doc_grams(&d, 1, 1);
     let (_, head, tail) = g
-        .positions_in(0)
+        .positions_in_group(0)
         .find(|(k, _, _)| *k == Gram::new(&['检', '测']))
         .unwrap();
     // As one document's entry of a list: document delta 0, header, positions.
