@@ -393,7 +393,8 @@ fn urls_mirror_the_content_tree() {
 
 #[test]
 fn the_home_page_lists_a_few_documents_per_year_and_links_to_each_years_page() {
-    // Twelve centres with a 2018 report, one of them with a 2017 report too.
+    // Twelve centres with a 2018 report and a 2016 impartiality statement, one of them
+    // with a 2017 report too.
     let site = Site::new();
     for c in 0..12 {
         site.write(
@@ -402,8 +403,17 @@ fn the_home_page_lists_a_few_documents_per_year_and_links_to_each_years_page() {
         );
         site.doc(
             &format!("content/c{c:02}/2018.md"),
-            &format!("title: 中心{c:02}2018年度报告\nyear: 2018"),
+            &format!("title: 中心{c:02}2018年度报告\nyear: 2018\npublisher: 检验中心{c:02}"),
             "正文。\n",
+        );
+        site.write(
+            &format!("content/c{c:02}/impartiality/_index.md"),
+            "---\ntitle: 公正声明\nkind: impartiality\n---\n",
+        );
+        site.doc(
+            &format!("content/c{c:02}/impartiality/2016.md"),
+            "title: 公正性声明\neffective: 2016",
+            "1. 公正。\n",
         );
     }
     site.doc(
@@ -428,6 +438,15 @@ fn the_home_page_lists_a_few_documents_per_year_and_links_to_each_years_page() {
     assert!(home_links.contains(&"/years/2018/".to_string()));
     assert!(home_links.contains(&"/c00/2017/".to_string()));
     assert!(!home.contains("查看2017年全部"), "2017 is listed whole: {home}");
+    // The cards of current statements and the publishers are cut at ten too.
+    let statements: BTreeSet<&String> = home_links
+        .iter()
+        .filter(|l| l.ends_with("/impartiality/2016/"))
+        .collect();
+    assert_eq!(statements.len(), 10, "{home_links:?}");
+    assert!(home.contains("全部 12 份现行公正声明见网站地图"), "{home}");
+    assert!(home.contains("检验中心09等 12 家"), "{home}");
+    assert!(!home.contains("检验中心10"), "{home}");
 
     let year = site.read("years/2018/index.html");
     let year_links = links(&year);
