@@ -180,7 +180,7 @@ pub struct DocGrams {
 pub const SHARDS_PER_GROUP: usize = 32;
 
 /// The number of groups of `shards` shards.
-fn groups(shards: u32) -> usize {
+pub fn groups(shards: u32) -> usize {
     (shards as usize).div_ceil(SHARDS_PER_GROUP)
 }
 

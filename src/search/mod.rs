@@ -281,20 +281,20 @@ fn fill_shards(
     b: u32,
     done: &(dyn Fn(Kind, usize, ShardBuilder) -> Result<(), (String, std::io::Error)> + Sync),
 ) -> Result<(), (String, std::io::Error)> {
-    let kinds = [(Kind::Counts, a as usize), (Kind::Positions, b as usize)];
+    let kinds = [(Kind::Counts, a), (Kind::Positions, b)];
     kinds
         .par_iter()
         .flat_map(|&(kind, shards)| {
-            (0..shards.div_ceil(SHARDS_PER_GROUP))
+            (0..index::groups(shards))
                 .into_par_iter()
                 .map(move |g| (kind, shards, g))
         })
         .try_for_each(|(kind, count, g)| {
-            let group = g * SHARDS_PER_GROUP..((g + 1) * SHARDS_PER_GROUP).min(count);
+            let group = g * SHARDS_PER_GROUP..((g + 1) * SHARDS_PER_GROUP).min(count as usize);
             let mut shards: Vec<ShardBuilder> = group.clone().map(|_| ShardBuilder::default()).collect();
             // A document's records come ordered by shard, so each shard receives them in
             // the same order as if its own were looked up alone.
-            let slot = |gram: Gram| shard_of(gram, count as u32) as usize - group.start;
+            let slot = |gram: Gram| shard_of(gram, count) as usize - group.start;
             let mut body = Vec::new();
             for (i, grams) in per_doc.iter().enumerate() {
                 let doc = (first_doc + i) as u32;
