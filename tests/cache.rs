@@ -112,6 +112,32 @@ fn editing_one_body_renders_again_what_it_feeds_and_nothing_else() {
 }
 
 #[test]
+fn editing_one_body_of_many_patches_the_search_index() {
+    let site = Site::new();
+    site.doc("content/reports/_index.md", "title: 社会责任报告\nkind: report", "");
+    for year in 2000..=2023 {
+        report(&site, year, "");
+    }
+    site.build_ok();
+    use std::os::unix::fs::MetadataExt;
+    let inode = |rel: &str| fs::metadata(site.public().join(rel)).unwrap().ino();
+    let fragments: Vec<String> = (0..24).map(|i| format!("search/t/{i}.bin")).collect();
+    let before: Vec<u64> = fragments.iter().map(|f| inode(f)).collect();
+    report(&site, 2010, "新增一句：恒温恒湿实验室投入使用。");
+    rebuild(&site);
+    // The index was patched: the other documents' fragments are the previous build's
+    // files, not written again, and the edited one's is new...
+    let kept = fragments
+        .iter()
+        .zip(&before)
+        .filter(|(f, ino)| inode(f) == **ino)
+        .count();
+    assert_eq!(kept, 23, "fragments kept from the previous build");
+    // ...and every file, the shards included, is what a full build makes.
+    assert_same_tree(&snapshot(&site.public()), &full_build(&site));
+}
+
+#[test]
 fn editing_front_matter_renders_every_page_again() {
     let site = fixture();
     site.build_ok();

@@ -150,6 +150,9 @@ struct CacheFile {
     files: BTreeMap<String, Key>,
     /// Document key -> the proof-reader's findings on it.
     lint: BTreeMap<Key, Vec<Diagnostic>>,
+    /// Characters the search index was made from (see [`crate::search::patch`]).
+    #[serde(default)]
+    search_chars: Option<u64>,
 }
 
 /// The previous build, as far as it can be reused.
@@ -159,6 +162,7 @@ struct Previous {
     lint: BTreeMap<Key, Vec<Diagnostic>>,
     files: BTreeMap<String, (String, u64)>,
     manifest: Manifest,
+    search_chars: Option<u64>,
 }
 
 /// Reuses files of the previous build and collects this build's keys.
@@ -166,6 +170,7 @@ pub struct BuildCache {
     previous: Option<Previous>,
     keys: Mutex<BTreeMap<String, Key>>,
     lint: Mutex<BTreeMap<Key, Vec<Diagnostic>>>,
+    search_chars: Mutex<Option<u64>>,
     reused: AtomicUsize,
 }
 
@@ -181,6 +186,7 @@ impl BuildCache {
             previous: None,
             keys: Mutex::default(),
             lint: Mutex::default(),
+            search_chars: Mutex::default(),
             reused: AtomicUsize::new(0),
         }
     }
@@ -202,12 +208,14 @@ impl BuildCache {
                 lint: file.lint,
                 files,
                 manifest,
+                search_chars: file.search_chars,
             })
         })();
         BuildCache {
             previous,
             keys: Mutex::default(),
             lint: Mutex::default(),
+            search_chars: Mutex::default(),
             reused: AtomicUsize::new(0),
         }
     }
@@ -264,20 +272,6 @@ impl BuildCache {
             .insert(rel.to_string(), key.clone());
     }
 
-    /// The previous build's files under `prefix` whose key was `key`, when every file
-    /// the previous build wrote there had it: a whole group (the search index) that can
-    /// be reused as one.
-    pub fn fresh_group(&self, prefix: &str, key: &Key) -> Option<Vec<String>> {
-        let p = self.previous.as_ref()?;
-        let files: Vec<String> = p
-            .files
-            .range(prefix.to_string()..)
-            .map(|(f, _)| f.clone())
-            .take_while(|f| f.starts_with(prefix))
-            .collect();
-        (!files.is_empty() && files.iter().all(|f| self.is_fresh(f, key))).then_some(files)
-    }
-
     /// Removes the cache file of `output_dir` (before the swap).
     pub fn forget(output_dir: &Path) -> io::Result<()> {
         match std::fs::remove_file(cache_file(output_dir)) {
@@ -291,11 +285,28 @@ impl BuildCache {
         let file = CacheFile {
             files: std::mem::take(&mut *self.keys.lock().expect("cache lock")),
             lint: std::mem::take(&mut *self.lint.lock().expect("cache lock")),
+            search_chars: *self.search_chars.lock().expect("cache lock"),
         };
         std::fs::write(
             cache_file(output_dir),
             serde_json::to_vec(&file).expect("cache serialises"),
         )
+    }
+
+    /// The search index's files: written through `sink` with their keys, and patched
+    /// from the previous build's index when few documents changed.
+    pub fn search_index<'s>(&'s self, keys: &'s Keys, sink: &'s dyn Sink) -> SearchFiles<'s> {
+        SearchFiles {
+            cache: self,
+            keys,
+            sink,
+            all: keys.all(),
+        }
+    }
+
+    /// Records how many characters this build's search index was made from.
+    pub fn note_search_chars(&self, chars: u64) {
+        *self.search_chars.lock().expect("cache lock") = Some(chars);
     }
 
     /// The proof-reader's memory: findings per document key.
@@ -337,4 +348,82 @@ impl crate::lint::Memo for LintMemo<'_> {
         let key = self.keys.document(i);
         self.cache.lint.lock().expect("cache lock").insert(key, found.to_vec());
     }
+}
+
+/// See [`BuildCache::search_index`]. A document's fragment (`search/t/ID.bin`) is keyed
+/// by that document, every other index file by all of them: the fragments say which
+/// documents the previous index can be patched for.
+pub struct SearchFiles<'s> {
+    cache: &'s BuildCache,
+    keys: &'s Keys,
+    sink: &'s dyn Sink,
+    /// [`Keys::all`], a digest of every document's: made once, not per file.
+    all: Key,
+}
+
+impl SearchFiles<'_> {
+    fn key(&self, rel: &str) -> Key {
+        let doc = rel.strip_prefix("search/t/").and_then(|f| f.strip_suffix(".bin"));
+        match doc.and_then(|d| d.parse::<usize>().ok()) {
+            Some(i) if i < self.keys.docs.len() => self.keys.document(i),
+            _ => self.all.clone(),
+        }
+    }
+}
+
+impl Sink for SearchFiles<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.sink.write(rel, bytes)?;
+        self.cache.note(rel, &self.key(rel));
+        Ok(())
+    }
+}
+
+impl crate::search::Previous for SearchFiles<'_> {
+    fn unchanged(&self, doc: usize) -> bool {
+        doc < self.keys.docs.len()
+            && self
+                .cache
+                .is_fresh(&format!("search/t/{doc}.bin"), &self.keys.document(doc))
+    }
+
+    fn read(&self, rel: &str) -> Option<Vec<u8>> {
+        let p = self.cache.previous.as_ref()?;
+        p.files.contains_key(rel).then(|| std::fs::read(p.dir.join(rel)).ok())?
+    }
+
+    fn carry(&self, rel: &str) -> io::Result<([u8; 32], u64)> {
+        let missing = || io::Error::new(io::ErrorKind::NotFound, "not in the previous build");
+        let p = self.cache.previous.as_ref().ok_or_else(missing)?;
+        let (sha256, size) = p.files.get(rel).cloned().ok_or_else(missing)?;
+        let digest = hex_digest(&sha256).ok_or_else(missing)?;
+        self.sink.reuse(
+            rel,
+            &p.dir.join(rel),
+            &Reused {
+                sha256,
+                size,
+                anchors: None,
+            },
+        )?;
+        self.cache.note(rel, &self.key(rel));
+        self.cache.reused.fetch_add(1, Ordering::Relaxed);
+        Ok((digest, size))
+    }
+
+    fn chars(&self) -> Option<u64> {
+        self.cache.previous.as_ref()?.search_chars
+    }
+}
+
+/// A SHA-256 written in hex, as bytes.
+fn hex_digest(hex: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if hex.len() != 64 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
 }

@@ -10,10 +10,11 @@ use rayon::prelude::*;
 use tera::Context;
 
 use super::cache::{BuildCache, Keys};
+use super::fixed::Out;
 use super::texts::{DocText, DocTexts};
 use super::{BuildError, BuildOptions, BuildSummary, LoadedSite, Timings};
 use crate::content::{ContentTree, Kind};
-use crate::derive::{aliases, feeds, listings};
+use crate::derive::{aliases, listings};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::output::assets::hash_assets;
@@ -149,7 +150,7 @@ fn base_context(
 }
 
 /// The shared context plus the page's own path; callers insert their own values.
-fn page_context(base: &Context, current_path: &str) -> Context {
+pub(super) fn page_context(base: &Context, current_path: &str) -> Context {
     let mut ctx = base.clone();
     ctx.insert("current_path", current_path);
     ctx
@@ -356,103 +357,31 @@ pub(super) fn render_site(
         })
         .map_err(BuildError::Invalid)?;
 
-    // The search index and page, from the same texts: one unit, reused whole or built.
-    timings.phase("search index", || {
-        let key = keys.all();
-        if let Some(files) = cache.fresh_group("search/", &key) {
-            for f in files {
-                cache.reuse(&f, &key, sink).map_err(|source| BuildError::Io {
-                    path: PathBuf::from(&f),
-                    source,
-                })?;
-            }
-            return Ok(());
-        }
-        crate::search::write_all(site, &texts, &site_ctx, &base, &cache.keyed(sink, &key))
-            .map(|_| ())
-            .map_err(BuildError::Invalid)
-    })?;
+    // The search index and page, from the same texts; patched when few documents changed.
+    let started = std::time::Instant::now();
+    let files = cache.search_index(keys, sink);
+    let index =
+        crate::search::write_all(site, &texts, &site_ctx, &base, &files, &files).map_err(BuildError::Invalid)?;
+    cache.note_search_chars(index.chars);
+    let phase = if index.patched {
+        "search index (patched)"
+    } else {
+        "search index"
+    };
+    timings.record(phase, started.elapsed());
     let started = std::time::Instant::now();
 
-    // Fixed pages.
-    let ctx404 = page_context(&base, &format!("{base_path}404.html"));
-    write(
-        "404.html",
-        &minify::html(&site.theme.render("404.html", &ctx404, None)?),
-    )?;
-    let sitemap_tree = listings::sitemap_tree(tree, &site_ctx);
-    let mut ctx_map = page_context(&base, &format!("{base_path}sitemap/"));
-    ctx_map.insert("tree", &sitemap_tree);
-    ctx_map.insert("years", &home.years);
-    write(
-        "sitemap/index.html",
-        &minify::html(&site.theme.render("sitemap.html", &ctx_map, None)?),
-    )?;
-
     render_versions(tree, &site_ctx, &base, site, sink, cache, keys)?;
-
-    // Redirects for aliases.
     let redirect_js = assets.get("redirect.js").cloned().unwrap_or_default();
-    for d in &tree.documents {
-        for a in &d.aliases {
-            let out = aliases::alias_output_path(a).expect("validated in plan");
-            let target = format!("{base_path}{}", d.url_path);
-            write(&out, aliases::redirect_html(&target, &redirect_js, &d.title).as_bytes())?;
-        }
-    }
-
-    // Open data and the page that explains it.
-    let rows = crate::record::opendata::metric_rows(tree, &site_ctx);
-    write("data/metrics.json", &crate::record::opendata::metrics_json(&rows))?;
-    write("data/metrics.csv", &crate::record::opendata::metrics_csv(&rows, tree))?;
-    write(
-        "data/documents.json",
-        &crate::record::opendata::documents_json(tree, &site_ctx),
-    )?;
-    let mut ctx_data = page_context(&base, &format!("{base_path}data/"));
-    ctx_data.insert("rows", &rows);
-    ctx_data.insert("columns", &crate::record::opendata::CSV_COLUMNS);
-    ctx_data.insert("document_count", &tree.documents.len());
-    write(
-        "data/index.html",
-        &minify::html(&site.theme.render("data.html", &ctx_data, None)?),
-    )?;
-
-    // Feeds and site maps.
-    let mut entries: Vec<feeds::SitemapEntry> = tree
-        .sections
-        .values()
-        .map(|s| feeds::SitemapEntry {
-            loc: format!("{}{}", site_ctx.base_url, s.url_path),
-            lastmod: None,
-        })
-        .collect();
-    entries.extend(tree.documents.iter().map(|d| feeds::SitemapEntry {
-        loc: format!("{}{}", site_ctx.base_url, d.url_path),
-        lastmod: d.date_string(),
-    }));
-    entries.extend(home.years.iter().map(|g| feeds::SitemapEntry {
-        loc: format!("{}{}", site_ctx.base_url, listings::year_page_path(g.year)),
-        lastmod: None,
-    }));
-    for fixed in ["sitemap/", "data/", "search/"] {
-        entries.push(feeds::SitemapEntry {
-            loc: format!("{}{fixed}", site_ctx.base_url),
-            lastmod: None,
-        });
-    }
-    entries.extend(compared.urls.iter().map(|u| feeds::SitemapEntry {
-        loc: format!("{}{u}", site_ctx.base_url),
-        lastmod: None,
-    }));
-    entries.sort_by(|a, b| a.loc.cmp(&b.loc));
-    write("sitemap.xml", feeds::sitemap_xml(&entries).as_bytes())?;
-    let publisher = site.config.publisher.as_ref().map(|p| p.name.as_str());
-    write(
-        "atom.xml",
-        feeds::atom_xml(tree, &site.config.title, &site_ctx.base_url, publisher).as_bytes(),
-    )?;
-    write("robots.txt", feeds::robots_txt(&site_ctx.base_url).as_bytes())?;
+    let fixed = super::fixed::Fixed {
+        site,
+        site_ctx: &site_ctx,
+        base: &base,
+        years: &home.years,
+        compared: &compared.urls,
+        redirect_js: &redirect_js,
+    };
+    fixed.write_all(&Out::new(sink, cache, keys.site()), &Out::new(sink, cache, keys.all()))?;
 
     let pages = tree.documents.len() + tree.sections.len() + home.years.len() + compared.pages;
     timings.record("fixed pages, data, feeds", started.elapsed());

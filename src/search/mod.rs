@@ -25,6 +25,7 @@ pub mod docs;
 pub mod index;
 mod merge;
 pub mod normalize;
+pub mod patch;
 pub mod shards;
 #[cfg(test)]
 mod tests;
@@ -46,6 +47,7 @@ use crate::content::Document;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Sink, minify};
 use crate::theme::context::SiteCtx;
+pub use patch::Previous;
 
 /// Characters of text per counts shard and per positions shard: shards of a few
 /// kilobytes compressed, so that a query fetches little.
@@ -76,6 +78,10 @@ pub struct Output {
     /// Files written (shards, fragments, meta, the page).
     pub files: usize,
     pub bytes: u64,
+    /// Characters indexed: the shard counts follow from it (kept for [`patch`]).
+    pub chars: u64,
+    /// Made by patching the previous build's index.
+    pub patched: bool,
 }
 
 /// The document's streams: its title, the titles of its headings, its blocks, from the
@@ -90,54 +96,58 @@ pub fn streams(doc: &Document, text: &DocText) -> DocStreams {
 }
 
 /// Builds the index of `texts` (indexed like `site.tree.documents`), writes it under
-/// `search/`, and renders the search page.
+/// `search/`, and renders the search page. When only a few documents changed since
+/// `previous`, its index is patched rather than built again ([`patch`]).
 pub fn write_all(
     site: &LoadedSite,
     texts: &DocTexts,
     site_ctx: &SiteCtx,
     base: &Context,
     sink: &dyn Sink,
+    previous: &dyn Previous,
 ) -> Result<Output, Diagnostics> {
     let documents = &site.tree.documents;
     let io = |rel: &str, e: std::io::Error| Diagnostics(vec![Diagnostic::error(rel, format!("cannot write: {e}"))]);
     // Streams are made where they are indexed (and once before, to count them) rather
     // than kept: as `char`s they would take four bytes per character of the whole site.
     let stream = |i: usize| streams(&documents[i], texts.get(i));
-    let sizes: Vec<usize> = (0..documents.len())
-        .into_par_iter()
-        .map(|i| stream(i).chars())
-        .collect();
-    let total: usize = sizes.iter().sum();
-    let a = shard_count(total, CHARS_PER_A_SHARD);
-    let b = shard_count(total, CHARS_PER_B_SHARD);
 
     // Each file is written where it is made, on any thread; its digest goes into the
     // index's version.
     let written: Mutex<Vec<(String, [u8; 32], u64)>> = Mutex::default();
+    let record = |rel: String, digest: [u8; 32], size: u64| {
+        written.lock().expect("no panic holding it").push((rel, digest, size));
+    };
     let put = |rel: String, bytes: Vec<u8>| -> std::io::Result<()> {
         sink.write(&rel, &bytes)?;
-        let digest = Sha256::digest(&bytes).into();
-        written
-            .lock()
-            .expect("no panic holding it")
-            .push((rel, digest, bytes.len() as u64));
+        record(rel, Sha256::digest(&bytes).into(), bytes.len() as u64);
         Ok(())
     };
+    let carry = |rel: String| -> std::io::Result<()> {
+        let (digest, size) = previous.carry(&rel)?;
+        record(rel, digest, size);
+        Ok(())
+    };
+    let fragment = |i: usize| {
+        let d = &documents[i];
+        let sections = docs::sections(d, &texts.get(i).sections);
+        gzip(&serde_json::to_vec(&docs::fragment(d, sections, &site_ctx.base_path)).expect("serialisable"))
+    };
+    let meta =
+        |a: u32, b: u32| serde_json::to_vec(&docs::meta(documents, a, b, MAX_GRAM, TEXT_CHECK)).expect("serialisable");
+    let writer = patch::Writer {
+        documents: documents.len(),
+        streams: &stream,
+        fragment: &fragment,
+        meta: &meta,
+        put: &put,
+        carry: &carry,
+    };
     let failed = |e: (String, std::io::Error)| io(&e.0, e.1);
-
-    build_shards(&sizes, CHARS_PER_PASS, &stream, a, b, &put).map_err(failed)?;
-    documents
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(i, d)| {
-            let sections = docs::sections(d, &texts.get(i).sections);
-            let json = serde_json::to_vec(&docs::fragment(d, sections, &site_ctx.base_path)).expect("serialisable");
-            let rel = format!("search/t/{i}.bin");
-            put(rel.clone(), gzip(&json)).map_err(|e| (rel, e))
-        })
-        .map_err(failed)?;
-    let meta = serde_json::to_vec(&docs::meta(documents, a, b, MAX_GRAM, TEXT_CHECK)).expect("serialisable");
-    put("search/meta.bin".into(), gzip(&meta)).map_err(|e| io("search/meta.bin", e))?;
+    let (chars, patched) = match patch::apply(&writer, previous).map_err(failed)? {
+        Some(chars) => (chars, true),
+        None => (write_whole(&writer).map_err(failed)?, false),
+    };
 
     let mut written = written.into_inner().expect("no panic holding it");
     written.sort_by(|x, y| x.0.cmp(&y.0));
@@ -166,7 +176,27 @@ pub fn write_all(
     Ok(Output {
         files: written.len() + 1,
         bytes,
+        chars,
+        patched,
     })
+}
+
+/// Builds the whole index; returns its characters.
+fn write_whole(w: &patch::Writer) -> Result<u64, (String, std::io::Error)> {
+    let sizes: Vec<usize> = (0..w.documents)
+        .into_par_iter()
+        .map(|i| (w.streams)(i).chars())
+        .collect();
+    let total: usize = sizes.iter().sum();
+    let a = shard_count(total, CHARS_PER_A_SHARD);
+    let b = shard_count(total, CHARS_PER_B_SHARD);
+    build_shards(&sizes, CHARS_PER_PASS, w.streams, a, b, w.put)?;
+    (0..w.documents).into_par_iter().try_for_each(|i| {
+        let rel = format!("search/t/{i}.bin");
+        (w.put)(rel.clone(), (w.fragment)(i)).map_err(|e| (rel, e))
+    })?;
+    (w.put)("search/meta.bin".into(), gzip(&(w.meta)(a, b))).map_err(|e| ("search/meta.bin".into(), e))?;
+    Ok(total as u64)
 }
 
 /// The shard a gram's list lives in (`shards` is a power of two).
