@@ -5,12 +5,13 @@
 //! sources it reads). The keys are kept beside the output folder, in
 //! `.NAME.cache.json`, next to the staging folders; they are not published. The next
 //! build computes each file's key before rendering it and, when the key matches and the
-//! previous output still holds the file as its manifest describes it, hard-links that
-//! file into the new output instead of rendering it.
+//! previous output still holds the file as its manifest describes it, keeps that file
+//! instead of rendering it.
 //!
-//! Nothing else changes: the new output is still a fresh folder swapped in on success,
-//! and files of the previous output are never modified (a hard link shares the bytes;
-//! neither side writes them again). The cache file is removed before the swap and
+//! Files of the previous output are never modified, only kept, replaced whole or
+//! removed, and only once the build succeeded: kept files stay where they are when few
+//! files changed, else they are hard-linked into the new folder that is swapped in (see
+//! [`crate::output::StagingDir`]). The cache file is removed before publishing and
 //! written after it, so a build interrupted in between leaves no cache pointing at the
 //! wrong folder, only a full build next time.
 //!
@@ -20,7 +21,8 @@
 //! What a key covers is deliberately coarse: *site metadata* is every document's front
 //! matter and every section file, so editing a title or a date re-renders every page (the
 //! listings, neighbours and navigation of any page may show it), while editing the body
-//! of one report re-renders that report, its comparisons and the search index only.
+//! of one report re-renders that report and its comparisons, and patches the search
+//! index ([`crate::search::patch`]).
 
 use std::collections::BTreeMap;
 use std::io;

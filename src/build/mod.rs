@@ -176,10 +176,17 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
             .extend(permanence::diagnostics(&lost, Severity::Warning));
     }
     timings
-        .phase("publish (swap)", || {
+        .phase("publish", || {
             BuildCache::forget(&opts.output_dir)?;
             Stamp::forget(&opts.output_dir)?;
-            staging.commit(&opts.output_dir)?;
+            let published = cache.manifest().map(|m| {
+                m.files
+                    .iter()
+                    .map(|f| f.path.clone())
+                    .chain([MANIFEST_FILE.to_string()])
+                    .collect::<Vec<_>>()
+            });
+            staging.commit(published.as_deref())?;
             cache.save(&opts.output_dir)?;
             match inputs {
                 Some(inputs) => Stamp::new(inputs, summary.pages, &manifest, &made_warnings).save(&opts.output_dir),
@@ -217,7 +224,11 @@ pub fn build_to_new_dir(opts: &BuildOptions, previous: Option<&Path>) -> Result<
     let _ = cache.save(staging.path());
     summary.warnings_total = summary.warnings.0.len();
     summary.elapsed = start.elapsed();
-    Ok((staging.keep(), summary))
+    let dir = staging.keep().map_err(|source| BuildError::Io {
+        path: opts.output_dir.clone(),
+        source,
+    })?;
+    Ok((dir, summary))
 }
 
 /// Loads and renders everything without writing (`gongshi check`). Against

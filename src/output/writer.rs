@@ -1,9 +1,11 @@
-//! The staging directory and the swap.
+//! The staging directory and how it is published: a swap of the whole folder, or, when
+//! most files are kept from the previous build, an update in place ([`super::update`]).
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// Where rendered files go. `check` uses a sink that only counts.
 pub trait Sink: Sync {
@@ -56,8 +58,19 @@ pub fn beside(target: &Path, suffix: &str) -> PathBuf {
 }
 
 /// A fresh directory next to the final output, removed on drop unless committed.
+///
+/// A file reused from the output it will replace is only noted, not linked: if few
+/// files are new, they are moved into that output and the rest stay where they are
+/// (linking 127,000 files into the staging folder and removing as many from the old
+/// output took 5 s of a build after a one-report edit at 12,000 reports). Otherwise the
+/// noted files are linked in at the end and the folders swapped.
 pub struct StagingDir {
     path: PathBuf,
+    /// The output this staging folder will replace.
+    target: PathBuf,
+    /// Files of `target` reused unchanged (relative paths), not yet linked here.
+    kept: Mutex<Vec<String>>,
+    written: AtomicUsize,
     committed: bool,
 }
 
@@ -112,27 +125,44 @@ impl StagingDir {
             fs::remove_dir_all(&path)?;
         }
         fs::create_dir_all(&path)?;
-        Ok(StagingDir { path, committed: false })
+        Ok(StagingDir {
+            path,
+            target: target.to_path_buf(),
+            kept: Mutex::default(),
+            written: AtomicUsize::new(0),
+            committed: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Replaces `target` with the staged output: old output aside, new in, old removed.
-    /// If the second rename fails the old output is put back.
-    pub fn commit(mut self, target: &Path) -> io::Result<()> {
-        let old = beside(target, &format!("old-{}", std::process::id()));
+    /// Replaces the output with the staged one. When fewer files were written than kept,
+    /// the new files are moved into the output and its stale files removed; otherwise
+    /// the kept files are linked in and the folders swapped: old output aside, new in,
+    /// old removed (put back if the second rename fails).
+    /// `previous` lists the files the output holds, when known.
+    pub fn commit(mut self, previous: Option<&[String]>) -> io::Result<()> {
+        let kept = std::mem::take(&mut *self.kept.lock().expect("not poisoned"));
+        if !kept.is_empty() && self.written.load(Ordering::Relaxed) <= kept.len() {
+            super::update::update_in_place(&self.path, &self.target, &kept, previous)?;
+            self.committed = true;
+            return fs::remove_dir_all(&self.path);
+        }
+        self.link(&kept)?;
+        let target = self.target.clone();
+        let old = beside(&target, &format!("old-{}", std::process::id()));
         let had_old = target.exists();
         if had_old {
             if old.exists() {
                 fs::remove_dir_all(&old)?;
             }
-            fs::rename(target, &old)?;
+            fs::rename(&target, &old)?;
         }
-        if let Err(e) = fs::rename(&self.path, target) {
+        if let Err(e) = fs::rename(&self.path, &target) {
             if had_old {
-                let _ = fs::rename(&old, target);
+                let _ = fs::rename(&old, &target);
             }
             return Err(e);
         }
@@ -143,10 +173,19 @@ impl StagingDir {
         Ok(())
     }
 
+    /// Hard-links files of the output being replaced into the staging folder.
+    fn link(&self, files: &[String]) -> io::Result<()> {
+        files
+            .iter()
+            .try_for_each(|rel| link_or_copy(&self.target.join(rel), &self.path.join(rel)))
+    }
+
     /// Keeps the directory where it is (for `serve`, which switches directories).
-    pub fn keep(mut self) -> PathBuf {
+    pub fn keep(mut self) -> io::Result<PathBuf> {
+        let kept = std::mem::take(&mut *self.kept.lock().expect("not poisoned"));
+        self.link(&kept)?;
         self.committed = true;
-        self.path.clone()
+        Ok(self.path.clone())
     }
 }
 
@@ -157,18 +196,30 @@ impl Sink for StagingDir {
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::write(path, bytes)
+        fs::write(path, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
-    /// A hard link: no bytes copied, and the previous output keeps its own entry (it is
-    /// never written to). A copy where links are not possible (another file system).
+    /// A file of the output being replaced is noted (see [`StagingDir`]); any other is
+    /// hard-linked: no bytes copied, and the previous output keeps its own entry (it is
+    /// never written to).
     fn reuse(&self, rel: &str, from: &Path, _known: &Reused) -> io::Result<()> {
-        let path = self.path.join(rel);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p)?;
+        if from == self.target.join(rel) {
+            self.kept.lock().expect("not poisoned").push(rel.to_string());
+            return Ok(());
         }
-        fs::hard_link(from, &path).or_else(|_| fs::copy(from, &path).map(|_| ()))
+        link_or_copy(from, &self.path.join(rel))
     }
+}
+
+/// A hard link at `to` to `from`, or a copy where links are not possible (another file
+/// system).
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    if let Some(p) = to.parent() {
+        fs::create_dir_all(p)?;
+    }
+    fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()))
 }
 
 impl Drop for StagingDir {
@@ -197,7 +248,7 @@ mod tests {
 
         let s = StagingDir::beside(&target).unwrap();
         s.write("a/index.html", b"new").unwrap();
-        s.commit(&target).unwrap();
+        s.commit(None).unwrap();
         assert!(!target.join("old.html").exists());
         assert_eq!(fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
         let leftovers: Vec<_> = fs::read_dir(tmp.path())
