@@ -173,10 +173,12 @@ impl StagingDir {
         Ok(())
     }
 
-    /// Hard-links files of the output being replaced into the staging folder.
+    /// Hard-links files of the output being replaced into the staging folder, several
+    /// at a time (they were linked by the rendering threads before being only noted).
     fn link(&self, files: &[String]) -> io::Result<()> {
+        use rayon::prelude::*;
         files
-            .iter()
+            .par_iter()
             .try_for_each(|rel| link_or_copy(&self.target.join(rel), &self.path.join(rel)))
     }
 

@@ -1,8 +1,8 @@
 //! Patching the previous build's index when the text of a few documents changed.
 //!
-//! Editing the body of one report of a national site changed every one of its pages'
-//! keys but one, yet the index was built again whole: 44 of the 61 seconds of such a
-//! build at 13,000 reports. A document's grams land in a few thousand shards; the other
+//! Editing the body of one report changes a handful of pages, yet the index was built
+//! again whole: 44 of the 61 seconds of such a build at 13,000 reports. A document's
+//! changed grams land in some hundreds or thousands of shards; the other
 //! shards are the same bytes as before and are taken from the previous build. An
 //! affected shard is read back, the changed documents' entries are taken out of its
 //! lists and their new ones put in, and it is written again: **the same bytes a full
@@ -47,6 +47,7 @@ pub trait Previous: Sync {
     fn chars(&self) -> Option<u64>;
 }
 
+/// Inflates a gzip file; `None` if it is not one.
 pub fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() * 4);
     GzDecoder::new(bytes).read_to_end(&mut out).ok()?;
