@@ -239,16 +239,29 @@ impl BuildCache {
         if !self.is_fresh(rel, key) {
             return Ok(false);
         }
-        let p = self.previous.as_ref().expect("fresh implies a previous build");
-        let (sha256, size) = p.files[rel].clone();
+        self.carry(rel, key, sink)?;
+        Ok(true)
+    }
+
+    /// Publishes the previous build's `rel` under this build's `key`, whatever key it
+    /// had then (the caller knows it is still right); returns its SHA-256 (hex) and size.
+    fn carry(&self, rel: &str, key: &Key, sink: &dyn Sink) -> io::Result<(String, u64)> {
+        let missing = || io::Error::new(io::ErrorKind::NotFound, format!("{rel} is not in the previous build"));
+        let p = self.previous.as_ref().ok_or_else(missing)?;
+        let (sha256, size) = p.files.get(rel).cloned().ok_or_else(missing)?;
         let anchors = rel
             .ends_with(".html")
             .then(|| p.manifest.page(&url_of(rel)).map(|pg| pg.anchors.clone()))
             .flatten();
-        sink.reuse(rel, &p.dir.join(rel), &Reused { sha256, size, anchors })?;
+        let known = Reused {
+            sha256: sha256.clone(),
+            size,
+            anchors,
+        };
+        sink.reuse(rel, &p.dir.join(rel), &known)?;
         self.note(rel, key);
         self.reused.fetch_add(1, Ordering::Relaxed);
-        Ok(true)
+        Ok((sha256, size))
     }
 
     /// The previous build's manifest, when there is a cache.
@@ -296,13 +309,14 @@ impl BuildCache {
     }
 
     /// The search index's files: written through `sink` with their keys, and patched
-    /// from the previous build's index when few documents changed.
-    pub fn search_index<'s>(&'s self, keys: &'s Keys, sink: &'s dyn Sink) -> SearchFiles<'s> {
+    /// from the previous build's index when few documents changed. `all` is
+    /// [`Keys::all`].
+    pub fn search_index<'s>(&'s self, keys: &'s Keys, all: Key, sink: &'s dyn Sink) -> SearchFiles<'s> {
         SearchFiles {
             cache: self,
             keys,
             sink,
-            all: keys.all(),
+            all,
         }
     }
 
@@ -375,9 +389,7 @@ impl SearchFiles<'_> {
 
 impl Sink for SearchFiles<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.sink.write(rel, bytes)?;
-        self.cache.note(rel, &self.key(rel));
-        Ok(())
+        self.cache.keyed(self.sink, &self.key(rel)).write(rel, bytes)
     }
 }
 
@@ -386,7 +398,7 @@ impl crate::search::Previous for SearchFiles<'_> {
         doc < self.keys.docs.len()
             && self
                 .cache
-                .is_fresh(&format!("search/t/{doc}.bin"), &self.keys.document(doc))
+                .is_fresh(&crate::search::fragment_file(doc), &self.keys.document(doc))
     }
 
     fn read(&self, rel: &str) -> Option<Vec<u8>> {
@@ -395,21 +407,9 @@ impl crate::search::Previous for SearchFiles<'_> {
     }
 
     fn carry(&self, rel: &str) -> io::Result<([u8; 32], u64)> {
-        let missing = || io::Error::new(io::ErrorKind::NotFound, "not in the previous build");
-        let p = self.cache.previous.as_ref().ok_or_else(missing)?;
-        let (sha256, size) = p.files.get(rel).cloned().ok_or_else(missing)?;
-        let digest = hex_digest(&sha256).ok_or_else(missing)?;
-        self.sink.reuse(
-            rel,
-            &p.dir.join(rel),
-            &Reused {
-                sha256,
-                size,
-                anchors: None,
-            },
-        )?;
-        self.cache.note(rel, &self.key(rel));
-        self.cache.reused.fetch_add(1, Ordering::Relaxed);
+        let (sha256, size) = self.cache.carry(rel, &self.key(rel), self.sink)?;
+        let digest = hex_digest(&sha256)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, format!("{rel}: malformed digest")))?;
         Ok((digest, size))
     }
 

@@ -40,9 +40,7 @@ impl<'a> Out<'a> {
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.sink.write(rel, bytes)?;
-        self.cache.note(rel, &self.key);
-        Ok(())
+        self.cache.keyed(self.sink, &self.key).write(rel, bytes)
     }
 }
 

@@ -359,7 +359,9 @@ pub(super) fn render_site(
 
     // The search index and page, from the same texts; patched when few documents changed.
     let started = std::time::Instant::now();
-    let files = cache.search_index(keys, sink);
+    // Made from every document's digest: once, for the index and for documents.json.
+    let all = keys.all();
+    let files = cache.search_index(keys, all.clone(), sink);
     let index =
         crate::search::write_all(site, &texts, &site_ctx, &base, &files, &files).map_err(BuildError::Invalid)?;
     cache.note_search_chars(index.chars);
@@ -381,7 +383,7 @@ pub(super) fn render_site(
         compared: &compared.urls,
         redirect_js: &redirect_js,
     };
-    fixed.write_all(&Out::new(sink, cache, keys.site()), &Out::new(sink, cache, keys.all()))?;
+    fixed.write_all(&Out::new(sink, cache, keys.site()), &Out::new(sink, cache, all))?;
 
     let pages = tree.documents.len() + tree.sections.len() + home.years.len() + compared.pages;
     timings.record("fixed pages, data, feeds", started.elapsed());

@@ -192,11 +192,16 @@ fn write_whole(w: &patch::Writer) -> Result<u64, (String, std::io::Error)> {
     let b = shard_count(total, CHARS_PER_B_SHARD);
     build_shards(&sizes, CHARS_PER_PASS, w.streams, a, b, w.put)?;
     (0..w.documents).into_par_iter().try_for_each(|i| {
-        let rel = format!("search/t/{i}.bin");
+        let rel = fragment_file(i);
         (w.put)(rel.clone(), (w.fragment)(i)).map_err(|e| (rel, e))
     })?;
     (w.put)("search/meta.bin".into(), gzip(&(w.meta)(a, b))).map_err(|e| ("search/meta.bin".into(), e))?;
     Ok(total as u64)
+}
+
+/// The fragment file of document `doc` (see [`docs`]).
+pub fn fragment_file(doc: usize) -> String {
+    format!("search/t/{doc}.bin")
 }
 
 /// The shard a gram's list lives in (`shards` is a power of two).

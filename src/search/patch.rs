@@ -393,12 +393,11 @@ pub fn apply(w: &Writer, previous: &dyn Previous) -> Result<Option<u64>, (String
     let Ok(StoredMeta { a, b }) = serde_json::from_slice(&old_meta) else {
         return Ok(None);
     };
+    // The streams a document had in the previous index.
+    let stored = |d: usize| fragment_streams(&previous.read(&super::fragment_file(d))?);
     let streams: Option<Vec<(DocStreams, DocStreams)>> = changed
         .par_iter()
-        .map(|&i| {
-            let old = fragment_streams(&previous.read(&format!("search/t/{i}.bin"))?)?;
-            Some((old, (w.streams)(i)))
-        })
+        .map(|&i| Some((stored(i)?, (w.streams)(i))))
         .collect();
     let Some(streams) = streams else { return Ok(None) };
     let chars = streams.iter().fold(previous_chars as i64, |n, (old, new)| {
@@ -416,7 +415,7 @@ pub fn apply(w: &Writer, previous: &dyn Previous) -> Result<Option<u64>, (String
         .collect();
     drop(streams);
     let read = |rel: &str| previous.read(rel);
-    let streams_of = |d: u32| fragment_streams(&previous.read(&format!("search/t/{d}.bin"))?);
+    let streams_of = |d: u32| stored(d as usize);
     let Some(patched) = patch_shards(&changes, a, b, &read, &streams_of) else {
         return Ok(None);
     };
@@ -433,7 +432,7 @@ pub fn apply(w: &Writer, previous: &dyn Previous) -> Result<Option<u64>, (String
         }
     }
     for i in 0..w.documents {
-        let rel = format!("search/t/{i}.bin");
+        let rel = super::fragment_file(i);
         match changed.binary_search(&i) {
             Ok(_) => new_files.push((rel, (w.fragment)(i))),
             Err(_) => carried.push(rel),
