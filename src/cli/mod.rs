@@ -217,8 +217,11 @@ fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<ExitCode> {
                 );
             }
             if timings {
-                for (name, took) in &s.phases {
-                    eprintln!("  {name:<24} {:>7} ms", took.as_millis());
+                for p in &s.phases {
+                    let peak = p
+                        .peak_kib
+                        .map_or(String::new(), |k| format!("  peak {:>5} MB", k / 1024));
+                    eprintln!("  {:<24} {:>7} ms{peak}", p.name, p.took.as_millis());
                 }
             }
             Ok(ExitCode::SUCCESS)
