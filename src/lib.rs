@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod lint;
 pub mod markdown;
 pub mod output;
+pub mod packed;
 pub mod paths;
 pub mod record;
 pub mod scaffold;

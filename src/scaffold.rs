@@ -86,7 +86,7 @@ pub fn scaffold_text(year: i32, previous: Option<&Document>, needs_kind: bool) -
         }
     }
     out.push_str("---\n");
-    for heading in previous.map(|p| headings(p.body())).unwrap_or_default() {
+    for heading in previous.map(|p| headings(&p.body())).unwrap_or_default() {
         writeln!(out, "\n{heading}\n").unwrap();
     }
     out

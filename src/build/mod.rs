@@ -74,8 +74,8 @@ pub struct BuildSummary {
     pub warnings: Diagnostics,
     /// How many warnings there were in all.
     pub warnings_total: usize,
-    /// Wall time per pipeline phase (`build --timings`).
-    pub phases: Vec<(&'static str, Duration)>,
+    /// Wall time and peak memory per pipeline phase (`build --timings`).
+    pub phases: Vec<timings::Phase>,
 }
 
 #[derive(Debug, Error)]
@@ -159,7 +159,9 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
     timings.phase("proof-read", || {
         crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &cache.lint_memo(&keys))
     });
-    let made_warnings = summary.warnings.0.clone();
+    // The stamp keeps the warnings the content made, not the ones below (counted, not
+    // copied: there may be hundreds of thousands).
+    let made_warnings = summary.warnings.0.len();
     // What the previous build published must stay reachable: warn here, fail in `check`.
     let read;
     let previous = match cache.manifest() {
@@ -189,7 +191,8 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
             staging.commit(published.as_deref())?;
             cache.save(&opts.output_dir)?;
             match inputs {
-                Some(inputs) => Stamp::new(inputs, summary.pages, &manifest, &made_warnings).save(&opts.output_dir),
+                Some(inputs) => Stamp::new(inputs, summary.pages, &manifest, &summary.warnings.0[..made_warnings])
+                    .save(&opts.output_dir),
                 None => Ok(()),
             }
         })

@@ -11,7 +11,7 @@ use tera::Context;
 
 use super::cache::{BuildCache, Keys};
 use super::fixed::Out;
-use super::texts::{DocText, DocTexts};
+use super::texts::{DocText, DocTexts, PackedText};
 use super::{BuildError, BuildOptions, BuildSummary, LoadedSite, Timings};
 use crate::content::{ContentTree, Kind};
 use crate::derive::{aliases, listings};
@@ -62,13 +62,13 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
                 }),
                 Err(msg) => {
                     let line = d
-                        .source
+                        .source()
                         .lines()
                         .position(|l| l.contains(a.as_str()))
                         .map_or(1, |i| i + 1);
                     diags.push(
                         Diagnostic::error(&d.file, msg)
-                            .at_line(&d.source, line)
+                            .at_line(&d.source(), line)
                             .with_help("aliases are old URLs of this same site, e.g. /old/reports/2018/"),
                     );
                 }
@@ -221,7 +221,7 @@ pub(super) fn render_site(
 
     // Documents, in parallel; each page is rendered, minified and written at once.
     // A page whose inputs did not change since the previous build is reused from it.
-    let doc_results: Vec<Result<Option<DocText>, Diagnostic>> = (0..tree.documents.len())
+    let doc_results: Vec<Result<Option<PackedText>, Diagnostic>> = (0..tree.documents.len())
         .into_par_iter()
         .map(|i| {
             let doc = &tree.documents[i];
@@ -232,16 +232,16 @@ pub(super) fn render_site(
                 progress.inc(1);
                 return Ok(None);
             }
-            let rendered = render_body(doc.body(), Some(doc.kind), &base_path, site.config.markdown.allow_html);
+            let rendered = render_body(&doc.body(), Some(doc.kind), &base_path, site.config.markdown.allow_html);
             if let Some(line) = rendered.too_deep {
-                return Err(too_deep_error(&doc.file).at_line(&doc.source, doc.body_line + line - 1));
+                return Err(too_deep_error(&doc.file).at_line(&doc.source(), doc.body_line + line - 1));
             }
             if let Some(c) = rendered.id_conflicts.first() {
                 return Err(Diagnostic::error(
                     &doc.file,
                     format!("the heading id `{}` is used twice on this page", c.id),
                 )
-                .at_line(&doc.source, doc.body_line + c.line - 1)
+                .at_line(&doc.source(), doc.body_line + c.line - 1)
                 .with_help(
                     "give each heading its own {#id}; ids the theme uses (metrics, toc, cite, main…) are taken",
                 ));
@@ -260,10 +260,12 @@ pub(super) fn render_site(
             sink.write(&out, &minify::html(&html)).map_err(cannot_write)?;
             cache.note(&out, &key);
             progress.inc(1);
-            Ok(Some(DocText {
-                sections: rendered.sections,
-                anchors: rendered.anchors,
-            }))
+            Ok(Some(
+                DocText {
+                    sections: rendered.sections,
+                }
+                .pack(),
+            ))
         })
         .collect();
 
@@ -326,7 +328,7 @@ pub(super) fn render_site(
 
     timings.record("documents and sections", started.elapsed());
     let mut diags = Diagnostics::default();
-    let mut texts: Vec<Option<DocText>> = Vec::with_capacity(doc_results.len());
+    let mut texts: Vec<Option<PackedText>> = Vec::with_capacity(doc_results.len());
     for r in doc_results {
         match r {
             Ok(t) => texts.push(t),
@@ -343,10 +345,9 @@ pub(super) fn render_site(
     // The texts of reused pages, rendered again only if a derived step needs them.
     let texts = DocTexts::new(texts, |i| {
         let doc = &tree.documents[i];
-        let rendered = render_body(doc.body(), Some(doc.kind), &base_path, site.config.markdown.allow_html);
+        let rendered = render_body(&doc.body(), Some(doc.kind), &base_path, site.config.markdown.allow_html);
         DocText {
             sections: rendered.sections,
-            anchors: rendered.anchors,
         }
     });
 
@@ -470,14 +471,14 @@ fn render_versions(
         }
         let sink = &cache.keyed(sink, &key);
         let rendered = render_body(
-            v.doc.body(),
+            &v.doc.body(),
             Some(v.doc.kind),
             &site_ctx.base_path,
             site.config.markdown.allow_html,
         );
         if let Some(line) = rendered.too_deep {
             return Err(too_deep_error(&v.doc.file)
-                .at_line(&v.doc.source, v.doc.body_line + line - 1)
+                .at_line(&v.doc.source(), v.doc.body_line + line - 1)
                 .into());
         }
         let mut page = PageCtx::new(&v.doc, &rendered, site_ctx, None, None, Vec::new());
@@ -509,7 +510,7 @@ fn render_versions(
             .find(|w| w.current == v.current && w.number == v.number + 1)
             .map_or(current, |w| &w.doc);
         let after_rendered = render_body(
-            after.body(),
+            &after.body(),
             Some(after.kind),
             &site_ctx.base_path,
             site.config.markdown.allow_html,

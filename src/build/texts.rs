@@ -4,30 +4,57 @@
 //! page was reused from the previous build (see [`super::cache`]) has none until a
 //! derived step asks for it: then its Markdown is rendered again, once, for the text
 //! alone. An unchanged site asks for none.
+//!
+//! Texts are kept [`Packed`] and unpacked each time a step asks: every document's text is
+//! held from the documents step to the end of the search index, some 650 MB as strings
+//! at 13,000 reports.
 
 use std::sync::OnceLock;
 
-use crate::markdown::text::TextSection;
+use serde::{Deserialize, Serialize};
 
-/// What the derived steps (comparisons, search, proof-reading) need from each rendered
-/// document, kept after its page is written; indexed like `ContentTree::documents`.
-#[derive(Debug, Clone)]
+use crate::markdown::text::TextSection;
+use crate::packed::Packed;
+
+/// What the derived steps (comparisons, search) need from each rendered document, kept
+/// after its page is written; indexed like `ContentTree::documents`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DocText {
     pub sections: Vec<TextSection>,
-    /// Every id the page's body defines.
-    pub anchors: Vec<String>,
+}
+
+/// A [`DocText`], serialised (bincode) and [`Packed`].
+#[derive(Debug, Clone)]
+pub struct PackedText(Packed);
+
+impl DocText {
+    pub fn pack(&self) -> PackedText {
+        PackedText(Packed::new(&bincode::serialize(self).expect("a DocText serialises")))
+    }
+}
+
+impl PackedText {
+    pub fn unpack(&self) -> DocText {
+        // Only ever made by `DocText::pack` in this process.
+        bincode::deserialize(&self.0.unpack()).expect("a packed text deserialises")
+    }
+
+    /// Bytes held.
+    pub fn size(&self) -> usize {
+        self.0.size()
+    }
 }
 
 /// Every document's text, filled on demand; usable from many threads.
 pub struct DocTexts<'a> {
-    cells: Vec<OnceLock<DocText>>,
+    cells: Vec<OnceLock<PackedText>>,
     render: Box<dyn Fn(usize) -> DocText + Sync + 'a>,
 }
 
 impl<'a> DocTexts<'a> {
     /// `known[i]` is the text of document `i` if this build rendered it; `render` makes
     /// the others when asked.
-    pub fn new(known: Vec<Option<DocText>>, render: impl Fn(usize) -> DocText + Sync + 'a) -> DocTexts<'a> {
+    pub fn new(known: Vec<Option<PackedText>>, render: impl Fn(usize) -> DocText + Sync + 'a) -> DocTexts<'a> {
         let cells = known
             .into_iter()
             .map(|t| {
@@ -44,8 +71,10 @@ impl<'a> DocTexts<'a> {
         }
     }
 
-    pub fn get(&self, i: usize) -> &DocText {
-        self.cells[i].get_or_init(|| (self.render)(i))
+    /// Document `i`'s text, unpacked (or rendered, the first time, if this build did not
+    /// render its page).
+    pub fn get(&self, i: usize) -> DocText {
+        self.cells[i].get_or_init(|| (self.render)(i).pack()).unpack()
     }
 
     pub fn len(&self) -> usize {
@@ -54,5 +83,69 @@ impl<'a> DocTexts<'a> {
 
     pub fn is_empty(&self) -> bool {
         self.cells.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::text::TextBlock;
+
+    fn text(n: usize) -> DocText {
+        DocText {
+            sections: vec![
+                TextSection {
+                    id: None,
+                    title: String::new(),
+                    level: 0,
+                    blocks: vec![TextBlock {
+                        id: Some("p-0-1".into()),
+                        text: "本报告是中心发布的第一份社会责任报告。".repeat(n),
+                    }],
+                },
+                TextSection {
+                    id: Some("一公正".into()),
+                    title: "一、“公正”的承诺".into(),
+                    level: 2,
+                    blocks: vec![
+                        TextBlock {
+                            id: None,
+                            text: format!("检验检测报告{n}份，同比增长8.8%"),
+                        },
+                        TextBlock {
+                            id: Some("p-1-2".into()),
+                            text: String::new(),
+                        },
+                    ],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn packed_texts_unpack_to_what_was_packed_and_take_less_room() {
+        for n in [0, 1, 40] {
+            let t = text(n);
+            let packed = t.pack();
+            assert_eq!(packed.unpack(), t);
+            if n == 40 {
+                let plain: usize = t.sections.iter().flat_map(|s| &s.blocks).map(|b| b.text.len()).sum();
+                assert!(packed.size() < plain / 4, "{} bytes packed of {plain}", packed.size());
+            }
+        }
+    }
+
+    #[test]
+    fn texts_not_rendered_by_the_build_are_rendered_once_when_asked() {
+        let rendered = std::sync::atomic::AtomicUsize::new(0);
+        let texts = DocTexts::new(vec![Some(text(1).pack()), None], |i| {
+            rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            text(i + 10)
+        });
+        assert_eq!(texts.get(0), text(1));
+        assert_eq!(rendered.load(std::sync::atomic::Ordering::Relaxed), 0);
+        assert_eq!(texts.get(1), text(11));
+        assert_eq!(texts.get(1), text(11));
+        assert_eq!(rendered.load(std::sync::atomic::Ordering::Relaxed), 1);
     }
 }

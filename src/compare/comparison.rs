@@ -310,16 +310,17 @@ pub fn revision_text(a: &[TextSection], b: &[TextSection], url_a: &str, url_b: &
 pub fn build(series: &Series, i: usize, j: usize, tree: &ContentTree, texts: &DocTexts, site: &SiteCtx) -> CompareCtx {
     let (ia, ib) = (series.docs[i], series.docs[j]);
     let (da, db) = (&tree.documents[ia], &tree.documents[ib]);
-    let a = side(da, &texts.get(ia), &series.keys[i], site);
-    let b = side(db, &texts.get(ib), &series.keys[j], site);
+    let (text_a, text_b) = (texts.get(ia), texts.get(ib));
+    let a = side(da, &text_a, &series.keys[i], site);
+    let b = side(db, &text_b, &series.keys[j], site);
     let mut summary = Summary::default();
     let mut notes = Vec::new();
     let is_report = series.kind == Kind::Report;
 
     let (sections, statement, changed, total) = if is_report {
         let (rows, changed, total) = report_sections(
-            &texts.get(ia).sections,
-            &texts.get(ib).sections,
+            &text_a.sections,
+            &text_b.sections,
             &Names {
                 page_a: &a.doc.url,
                 page_b: &b.doc.url,
@@ -331,8 +332,8 @@ pub fn build(series: &Series, i: usize, j: usize, tree: &ContentTree, texts: &Do
         (rows, None, changed, total)
     } else {
         let d = statements::compare(
-            &texts.get(ia).sections,
-            &texts.get(ib).sections,
+            &text_a.sections,
+            &text_b.sections,
             Pages {
                 a: &a.doc.url,
                 b: &b.doc.url,

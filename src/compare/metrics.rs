@@ -251,7 +251,8 @@ pub fn table(series: &[&Document], a: &Document, b: &Document, id: &str) -> Metr
 
 /// The line of a metric's `stated_change_pct` (or of its key) in the file.
 fn stated_line(doc: &Document, key: &str) -> usize {
-    let Ok(sp) = split(&doc.file, &doc.source) else {
+    let source = doc.source();
+    let Ok(sp) = split(&doc.file, &source) else {
         return 1;
     };
     let Some(kl) = nested_key_line(sp.yaml, "metrics", key) else {
@@ -294,7 +295,7 @@ pub fn warnings(series: &[&Document]) -> Vec<Diagnostic> {
                         m.key, c.stated, c.computed, prev.display, m.display
                     ),
                 )
-                .at_line(&d.source, stated_line(d, &m.key))
+                .at_line(&d.source(), stated_line(d, &m.key))
                 .with_help(format!(
                     "the {} report gives {} and this {} report {}: check both figures and `stated_change_pct` (differences up to {TOLERANCE_PP} percentage points are rounding)",
                     c.previous_year,

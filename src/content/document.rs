@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use yaml_serde::Value;
 
 use super::dates::{PartialDate, format_date, parse_date};
@@ -12,6 +13,7 @@ use super::kind::Kind;
 use super::metrics::{Metric, parse_metrics};
 use crate::config::Publisher;
 use crate::diagnostics::{Diagnostic, closest};
+use crate::packed::PackedStr;
 use crate::yaml::{key_line, path_line};
 
 /// Front matter as written. Every key a document may have is here, so that a typo is
@@ -60,8 +62,12 @@ pub struct Revision {
 pub struct Document {
     /// Path relative to the site root (`content/reports/2018.md`), for messages.
     pub file: PathBuf,
-    /// The whole source text, newline-normalised, for quoting lines in messages.
-    pub source: String,
+    /// The whole source text, newline-normalised (for quoting lines in messages), kept
+    /// packed: see [`Document::source`].
+    source: PackedStr,
+    /// SHA-256 of the front matter (what comes before the body), for build keys that
+    /// must not change when only the body does.
+    pub front_matter_digest: [u8; 32],
     /// Section key: the folder under `content/` (`reports`; `` for the root).
     pub section: String,
     /// URL path relative to the site root, with a trailing slash (`reports/2018/`).
@@ -79,7 +85,7 @@ pub struct Document {
     pub weight: Option<i64>,
     pub extra: BTreeMap<String, Value>,
     pub metrics: Vec<Metric>,
-    /// Where the Markdown body starts in `source` (bytes), and on which line. The body
+    /// Where the Markdown body starts in the source (bytes), and on which line. The body
     /// is not kept apart: a national site's sources are half a gigabyte already.
     pub body_start: usize,
     pub body_line: usize,
@@ -93,9 +99,17 @@ pub struct Document {
 }
 
 impl Document {
+    /// The whole source text, unpacked: a national site's sources are half a gigabyte,
+    /// so they are kept [`crate::packed`] and each reader unpacks the one it reads, once.
+    pub fn source(&self) -> String {
+        self.source.unpack()
+    }
+
     /// The Markdown after the front matter.
-    pub fn body(&self) -> &str {
-        &self.source[self.body_start..]
+    pub fn body(&self) -> String {
+        let mut source = self.source();
+        source.drain(..self.body_start);
+        source
     }
 
     /// The year a document belongs to: a report's `year`, a statement's effective year,
@@ -314,7 +328,8 @@ pub fn parse_document(input: DocumentInput) -> Result<Document, Diagnostic> {
         lint_allow,
         revisions,
         file: file.to_path_buf(),
-        source: text.to_string(),
+        source: PackedStr::new(text),
+        front_matter_digest: Sha256::digest(&text.as_bytes()[..text.len() - split.body.len()]).into(),
         section: section.to_string(),
         url_path,
         kind,

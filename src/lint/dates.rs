@@ -17,11 +17,11 @@ use crate::yaml::key_line;
 /// The file position of a front matter key's value (its line, the column after `key:`).
 fn value_pos(s: &Scanned, key: &str) -> Pos {
     let doc = s.doc;
-    let line = split(&doc.file, &doc.source)
+    let line = split(&doc.file, &s.source)
         .ok()
         .and_then(|sp| key_line(sp.yaml, key).map(|l| l + sp.yaml_line - 1))
         .unwrap_or(1);
-    let text = doc.source.lines().nth(line - 1).unwrap_or_default();
+    let text = s.source.lines().nth(line - 1).unwrap_or_default();
     let col = text.find(':').map_or(1, |b| {
         let after = &text[b + 1..];
         text[..b + 1].chars().count() + after.chars().take_while(|c| c.is_whitespace()).count() + 1
@@ -71,7 +71,7 @@ fn title_year(s: &Scanned, year: i32, f: &mut Findings) {
             t.get(i + 5).is_some_and(|c| c.is_ascii_digit()) || (i > 0 && matches!(t[i - 1], '-' | '—' | '–' | '至'));
         if named != year && !span {
             let mut p = value_pos(s, "title");
-            let line = s.doc.source.lines().nth(p.line - 1).unwrap_or_default();
+            let line = s.source.lines().nth(p.line - 1).unwrap_or_default();
             let written: String = digits.iter().collect();
             if let Some(b) = line.find(&written) {
                 p.col = line[..b].chars().count() + 1;

@@ -63,12 +63,18 @@ pub fn unknown_rule(allow: &[String]) -> Option<(String, String)> {
 /// Collects one document's warnings.
 pub struct Findings<'a> {
     pub doc: &'a Document,
+    /// Its source, unpacked ([`Document::source`]), to quote lines from.
+    pub source: &'a str,
     pub out: Vec<Diagnostic>,
 }
 
 impl<'a> Findings<'a> {
-    pub fn new(doc: &'a Document) -> Self {
-        Findings { doc, out: Vec::new() }
+    pub fn new(doc: &'a Document, source: &'a str) -> Self {
+        Findings {
+            doc,
+            source,
+            out: Vec::new(),
+        }
     }
 
     /// A warning of `rule` at `pos` about `text`.
@@ -82,7 +88,7 @@ impl<'a> Findings<'a> {
     ) {
         self.out.push(
             Diagnostic::warning(&self.doc.file, message)
-                .at(&self.doc.source, pos.line, pos.col)
+                .at(self.source, pos.line, pos.col)
                 .with_help(help)
                 .with_rule(rule)
                 .with_snippet(text),
@@ -98,7 +104,7 @@ pub fn enabled(rule: &str, doc: &Document, config: &SiteConfig) -> bool {
 /// The rules that read one document on its own.
 pub fn lint_document(doc: &Document) -> Vec<Diagnostic> {
     let scanned = scan::scan(doc);
-    let mut f = Findings::new(doc);
+    let mut f = Findings::new(doc, &scanned.source);
     numbering::check(&scanned, &mut f);
     excerpt::check(&scanned, &mut f);
     punctuation::check(&scanned, &mut f);

@@ -130,6 +130,8 @@ impl Block {
 /// A document's body, cut into blocks.
 pub struct Scanned<'a> {
     pub doc: &'a Document,
+    /// The document's whole source, unpacked once for every rule.
+    pub source: String,
     pub blocks: Vec<Block>,
 }
 
@@ -146,8 +148,10 @@ fn options() -> Options<'static> {
 /// Cuts `doc.body` into blocks with file positions.
 pub fn scan(doc: &Document) -> Scanned<'_> {
     let arena = Arena::new();
-    let root = parse_document(&arena, doc.body(), &options());
-    let lines: Vec<&str> = doc.body().lines().collect();
+    let source = doc.source();
+    let body = &source[doc.body_start..];
+    let root = parse_document(&arena, body, &options());
+    let lines: Vec<&str> = body.lines().collect();
     let mut blocks = Vec::new();
     for node in root.descendants() {
         let value = node.data().value.clone();
@@ -179,7 +183,7 @@ pub fn scan(doc: &Document) -> Scanned<'_> {
             line: first + doc.body_line - 1,
         });
     }
-    Scanned { doc, blocks }
+    Scanned { doc, source, blocks }
 }
 
 fn in_table<'a>(node: &'a AstNode<'a>) -> bool {

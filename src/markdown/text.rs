@@ -3,10 +3,10 @@
 //! given, so a match or a change can link straight to its paragraph.
 
 use comrak::nodes::{AstNode, NodeValue};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One block of text: a paragraph, a list item, a table row, a code block.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TextBlock {
     /// The block's own anchor (paragraphs and statement items), if it has one.
     pub id: Option<String>,
@@ -14,7 +14,7 @@ pub struct TextBlock {
 }
 
 /// The text under one heading, up to the next heading of any level.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TextSection {
     /// The heading's id; `None` for text before the first heading.
     pub id: Option<String>,

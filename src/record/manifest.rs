@@ -98,21 +98,20 @@ impl<'a> Recorder<'a> {
         }
     }
 
-    /// The manifest of everything written so far. `aliases` are (old URL, target URL)
-    /// pairs; their redirect pages are files but not pages.
-    pub fn manifest(&self, base_url: &str, mut aliases: Vec<AliasEntry>) -> Manifest {
+    /// The manifest of everything written, which ends the recording: what was recorded
+    /// is moved into it, not copied (millions of anchors on a national site). `aliases`
+    /// are (old URL, target URL) pairs; their redirect pages are files but not pages.
+    pub fn manifest(self, base_url: &str, mut aliases: Vec<AliasEntry>) -> Manifest {
         aliases.sort_by(|a, b| a.url.cmp(&b.url));
-        let files = self.files.lock().expect("not poisoned").values().cloned().collect();
+        let files = self.files.into_inner().expect("not poisoned").into_values().collect();
+        let alias_urls: std::collections::BTreeSet<&str> = aliases.iter().map(|a| a.url.as_str()).collect();
         let pages = self
             .pages
-            .lock()
+            .into_inner()
             .expect("not poisoned")
-            .iter()
-            .filter(|(url, _)| !aliases.iter().any(|a| &a.url == *url))
-            .map(|(url, anchors)| PageEntry {
-                url: url.clone(),
-                anchors: anchors.clone(),
-            })
+            .into_iter()
+            .filter(|(url, _)| !alias_urls.contains(url.as_str()))
+            .map(|(url, anchors)| PageEntry { url, anchors })
             .collect();
         Manifest {
             generator: "gongshi".into(),

@@ -110,7 +110,7 @@ pub fn write_all(
     let io = |rel: &str, e: std::io::Error| Diagnostics(vec![Diagnostic::error(rel, format!("cannot write: {e}"))]);
     // Streams are made where they are indexed (and once before, to count them) rather
     // than kept: as `char`s they would take four bytes per character of the whole site.
-    let stream = |i: usize| streams(&documents[i], texts.get(i));
+    let stream = |i: usize| streams(&documents[i], &texts.get(i));
 
     // Each file is written where it is made, on any thread; its digest goes into the
     // index's version.
@@ -130,7 +130,8 @@ pub fn write_all(
     };
     let fragment = |i: usize| {
         let d = &documents[i];
-        let sections = docs::sections(d, &texts.get(i).sections);
+        let text = texts.get(i);
+        let sections = docs::sections(d, &text.sections);
         gzip(&serde_json::to_vec(&docs::fragment(d, sections, &site_ctx.base_path)).expect("serialisable"))
     };
     let meta =

@@ -1,0 +1,113 @@
+//! Bytes kept compressed in memory while a build does not need them.
+//!
+//! A national site's sources are half a gigabyte of Chinese text, and every document's
+//! plain text as much again; held as strings from loading to the end of the build, they
+//! were most of its peak memory (#7). Both are read a few times per build, so they are
+//! kept packed with zstd at its fastest level (hundreds of MB/s either way) and
+//! unpacked where they are read.
+
+use std::cell::RefCell;
+
+/// zstd's level: its fastest regular one; higher levels packed the texts of 1,300
+/// reports little smaller for several times the time.
+const LEVEL: i32 = 1;
+
+/// Some bytes, compressed, with their length.
+#[derive(Clone)]
+pub struct Packed {
+    len: usize,
+    bytes: Box<[u8]>,
+}
+
+thread_local! {
+    /// One decompression context per thread: making one per call was half of the
+    /// unpacking's time.
+    static UNPACKER: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+}
+
+impl Packed {
+    pub fn new(plain: &[u8]) -> Packed {
+        Packed {
+            len: plain.len(),
+            bytes: zstd::bulk::compress(plain, LEVEL)
+                .expect("compressing to memory does not fail")
+                .into_boxed_slice(),
+        }
+    }
+
+    /// The bytes as they were given.
+    pub fn unpack(&self) -> Vec<u8> {
+        UNPACKER.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            let unpacker = match cell.as_mut() {
+                Some(u) => u,
+                None => cell.insert(zstd::bulk::Decompressor::new().expect("a zstd context")),
+            };
+            // Only ever made by `Packed::new`, with this length.
+            unpacker.decompress(&self.bytes, self.len).expect("packed bytes unpack")
+        })
+    }
+
+    /// Bytes held (packed).
+    pub fn size(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Length unpacked.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl std::fmt::Debug for Packed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Packed({} bytes in {})", self.len, self.bytes.len())
+    }
+}
+
+/// A string kept [`Packed`].
+#[derive(Debug, Clone)]
+pub struct PackedStr(Packed);
+
+impl PackedStr {
+    pub fn new(s: &str) -> PackedStr {
+        PackedStr(Packed::new(s.as_bytes()))
+    }
+
+    pub fn unpack(&self) -> String {
+        String::from_utf8(self.0.unpack()).expect("packed from a str")
+    }
+
+    /// Length of the string in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unpacks_what_was_packed_on_any_thread_and_holds_less() {
+        let text = "本中心严格遵守《检验检测机构资质认定管理办法》，坚持“公正、科学、准确、高效”。\n".repeat(50);
+        let packed = PackedStr::new(&text);
+        assert_eq!(packed.len(), text.len());
+        assert!(packed.0.size() < text.len() / 4, "{:?}", packed.0);
+        let unpacked: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..3).map(|_| s.spawn(|| packed.unpack())).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(unpacked.iter().all(|u| *u == text));
+        assert_eq!(PackedStr::new("").unpack(), "");
+        assert_eq!(Packed::new(&[0, 159, 146, 150]).unpack(), [0, 159, 146, 150]);
+    }
+}
