@@ -302,7 +302,7 @@ fn render_recorded(
         })
         .collect();
     let manifest = recorder.manifest(&site.config.base_url, aliases);
-    sink.write(MANIFEST_FILE, &manifest.to_json())
+    sink.write_streamed(MANIFEST_FILE, &mut |out| manifest.write_json(out))
         .map_err(|source| BuildError::Io {
             path: PathBuf::from(MANIFEST_FILE),
             source,

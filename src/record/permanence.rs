@@ -2,6 +2,8 @@
 //! A page may move only with an alias at its old URL, and an alias carries the anchors
 //! of the page it points to.
 
+use std::collections::HashSet;
+
 use super::manifest::Manifest;
 use crate::diagnostics::{Diagnostic, Severity};
 
@@ -15,25 +17,28 @@ pub enum Lost {
 /// Everything `previous` published that `current` no longer resolves, in URL order.
 pub fn lost(previous: &Manifest, current: &Manifest) -> Vec<Lost> {
     let mut out = Vec::new();
-    let urls = previous.pages.iter().map(|p| (p.url.as_str(), p.anchors.as_slice()));
-    let alias_urls = previous.aliases.iter().map(|a| {
-        let anchors = previous.page(&a.target).map(|p| p.anchors.as_slice()).unwrap_or(&[]);
-        (a.url.as_str(), anchors)
-    });
+    let urls = previous.pages.iter().map(|p| (p.url.as_str(), Some(&p.anchors)));
+    let alias_urls = previous
+        .aliases
+        .iter()
+        .map(|a| (a.url.as_str(), previous.page(&a.target).map(|p| &p.anchors)));
     for (url, anchors) in urls.chain(alias_urls) {
         let page = current
             .page(url)
             .or_else(|| current.alias(url).and_then(|a| current.page(&a.target)));
-        match page {
-            None => out.push(Lost::Page { url: url.to_string() }),
-            Some(now) => {
-                for a in anchors.iter().filter(|a| !now.anchors.contains(a)) {
+        match (page, anchors) {
+            (None, _) => out.push(Lost::Page { url: url.to_string() }),
+            // Most pages keep the same ids: one comparison, not one search per id.
+            (Some(now), Some(anchors)) if now.anchors != *anchors => {
+                let now: HashSet<&str> = now.anchors.iter().collect();
+                for a in anchors.iter().filter(|a| !now.contains(a)) {
                     out.push(Lost::Anchor {
                         url: url.to_string(),
-                        anchor: a.clone(),
+                        anchor: a.to_string(),
                     });
                 }
             }
+            (Some(_), _) => {}
         }
     }
     out.sort_by(|a, b| key(a).cmp(&key(b)));

@@ -31,7 +31,7 @@ pub mod shards;
 mod tests;
 
 use std::fs::File;
-use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+use std::io::Write as _;
 use std::ops::Range;
 use std::sync::Mutex;
 
@@ -53,8 +53,12 @@ pub use patch::Previous;
 /// kilobytes compressed, so that a query fetches little.
 const CHARS_PER_A_SHARD: usize = 8_000;
 const CHARS_PER_B_SHARD: usize = 8_000;
-/// Characters indexed per pass: bounds the build's memory on very large sites.
-const CHARS_PER_PASS: usize = 8_000_000;
+/// Characters indexed per pass: bounds the build's memory on very large sites. A pass
+/// holds some 40 bytes per character (each document's grams and bigram positions): at
+/// 8 million characters the index was the step that set the peak memory of a build of
+/// 13,000 reports (#7). More passes cost more parts to merge, read back cheaply
+/// ([`Parts::get`]).
+const CHARS_PER_PASS: usize = 4_000_000;
 /// A long query whose candidates are at most this many is checked against their text
 /// (fetched anyway for the results shown) rather than against bigram positions. So the
 /// positions of a bigram in this few documents or fewer are never needed: such lists are
@@ -288,6 +292,7 @@ fn build_shards(
             parts.put(slot, pass, &builder.encode(0)).map_err(temporary)
         })?;
     }
+    let parts = parts.written();
     let all = (0..a as usize).map(|s| (Kind::Counts, s, s));
     let all = all.chain((0..b as usize).map(|s| (Kind::Positions, s, a as usize + s)));
     all.collect::<Vec<_>>()
@@ -383,18 +388,54 @@ impl Parts {
         Ok(())
     }
 
+    /// The parts, once every pass has put its own, for reading from any thread.
+    fn written(self) -> PartsFile {
+        PartsFile {
+            file: self.file.into_inner().expect("no panic holding it").0,
+            at: self.at.into_inner().expect("no panic holding it"),
+            passes: self.passes,
+        }
+    }
+}
+
+/// [`Parts`] once written: each slot's parts are read at their offsets, with no lock
+/// and no seek (there are passes x shards of them: millions on a national site).
+struct PartsFile {
+    file: File,
+    at: Vec<(u64, u64)>,
+    passes: usize,
+}
+
+impl PartsFile {
     /// Every pass's part of a shard slot, in pass order.
     fn get(&self, slot: usize) -> std::io::Result<Vec<Vec<u8>>> {
-        let at: Vec<(u64, u64)> =
-            self.at.lock().expect("no panic holding it")[slot * self.passes..(slot + 1) * self.passes].to_vec();
-        let mut file = self.file.lock().expect("no panic holding it");
-        at.into_iter()
-            .map(|(offset, len)| {
+        self.at[slot * self.passes..(slot + 1) * self.passes]
+            .iter()
+            .map(|&(offset, len)| {
                 let mut bytes = vec![0; len as usize];
-                file.0.seek(SeekFrom::Start(offset))?;
-                file.0.read_exact(&mut bytes)?;
+                read_exact_at(&self.file, &mut bytes, offset)?;
                 Ok(bytes)
             })
             .collect()
     }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    // Moves the file's cursor, which nothing reads once the parts are written.
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
