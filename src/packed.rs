@@ -20,8 +20,8 @@ pub struct Packed {
 }
 
 thread_local! {
-    /// One decompression context per thread: making one per call was half of the
-    /// unpacking's time.
+    /// One decompression context per thread: making one per call took a quarter of the
+    /// unpacking's time (perf, 1,300 reports).
     static UNPACKER: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
 }
 

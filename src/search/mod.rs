@@ -57,7 +57,7 @@ const CHARS_PER_B_SHARD: usize = 8_000;
 /// holds some 40 bytes per character (each document's grams and bigram positions): at
 /// 8 million characters the index was the step that set the peak memory of a build of
 /// 13,000 reports (#7). More passes cost more parts to merge, read back cheaply
-/// ([`Parts::get`]).
+/// ([`PartsFile::get`]).
 const CHARS_PER_PASS: usize = 4_000_000;
 /// A long query whose candidates are at most this many is checked against their text
 /// (fetched anyway for the results shown) rather than against bigram positions. So the
