@@ -161,7 +161,9 @@ struct CacheFile {
 struct Previous {
     dir: PathBuf,
     keys: BTreeMap<String, Key>,
-    lint: BTreeMap<Key, Vec<Diagnostic>>,
+    /// Taken out as they are reused ([`LintMemo`]): the findings are not held three
+    /// times over (226,000 of them on the generated 13,000 reports).
+    lint: Mutex<BTreeMap<Key, Vec<Diagnostic>>>,
     files: BTreeMap<String, (String, u64)>,
     manifest: Manifest,
     search_chars: Option<u64>,
@@ -207,7 +209,7 @@ impl BuildCache {
             Some(Previous {
                 dir: output_dir.to_path_buf(),
                 keys: file.files,
-                lint: file.lint,
+                lint: Mutex::new(file.lint),
                 files,
                 manifest,
                 search_chars: file.search_chars,
@@ -356,7 +358,14 @@ pub struct LintMemo<'s> {
 impl crate::lint::Memo for LintMemo<'_> {
     fn get(&self, i: usize) -> Option<Vec<Diagnostic>> {
         let key = self.keys.document(i);
-        let found = self.cache.previous.as_ref()?.lint.get(&key)?.clone();
+        let found = self
+            .cache
+            .previous
+            .as_ref()?
+            .lint
+            .lock()
+            .expect("cache lock")
+            .remove(&key)?;
         self.cache.lint.lock().expect("cache lock").insert(key, found.clone());
         Some(found)
     }

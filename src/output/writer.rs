@@ -293,7 +293,10 @@ mod tests {
         s.write_streamed("data/m.json", &mut fill).unwrap();
         assert_eq!(s.written.load(Ordering::Relaxed), 1);
         s.commit(None).unwrap();
-        assert_eq!(fs::read_to_string(target.join("data/m.json")).unwrap(), "{\n\"公示\": 1\n}");
+        assert_eq!(
+            fs::read_to_string(target.join("data/m.json")).unwrap(),
+            "{\n\"公示\": 1\n}"
+        );
         // The default, for other sinks: made in memory and written.
         let null = NullSink::default();
         null.write_streamed("m.json", &mut fill).unwrap();
