@@ -199,8 +199,10 @@ impl BuildCache {
     /// Anything unreadable means a full build, never an error.
     pub fn open(output_dir: &Path) -> BuildCache {
         let previous = (|| {
-            let file: CacheFile = serde_json::from_slice(&std::fs::read(cache_file(output_dir)).ok()?).ok()?;
+            // The manifest first: without it the cache is of no use, and the cache file is
+            // the larger to read (170 MB at 13,000 reports, when `public/` was removed).
             let manifest = Manifest::read(output_dir).ok()?;
+            let file: CacheFile = serde_json::from_slice(&std::fs::read(cache_file(output_dir)).ok()?).ok()?;
             let files = manifest
                 .files
                 .iter()
