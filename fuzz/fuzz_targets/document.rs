@@ -53,11 +53,11 @@ fuzz_target!(|data: &[u8]| {
         Ok(d) => d.body(),
         Err(e) => {
             let _ = e.to_string();
-            body
+            body.to_string()
         }
     };
     let _ = markdown::render(
-        body,
+        &body,
         &RenderOptions {
             paragraph_anchors: true,
             item_anchors: true,
