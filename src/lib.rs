@@ -22,5 +22,6 @@ pub mod record;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod shelf;
 pub mod theme;
 pub mod yaml;

@@ -1,12 +1,16 @@
-//! Bytes kept compressed in memory while a build does not need them.
+//! Bytes kept compressed while a build does not need them.
 //!
 //! A national site's sources are half a gigabyte of Chinese text, and every document's
 //! plain text as much again; held as strings from loading to the end of the build, they
 //! were most of its peak memory (#7). Both are read a few times per build, so they are
 //! kept packed with zstd at its fastest level (hundreds of MB/s either way) and
-//! unpacked where they are read.
+//! unpacked where they are read. Packed, they were still some 190 MB at 13,000 reports,
+//! so the build moves them on to its [`Shelf`] (a temporary file) once made.
 
 use std::cell::RefCell;
+use std::sync::Arc;
+
+use crate::shelf::Shelf;
 
 /// zstd's level: its fastest regular one (other levels were not measured here).
 const LEVEL: i32 = 1;
@@ -15,7 +19,19 @@ const LEVEL: i32 = 1;
 #[derive(Clone)]
 pub struct Packed {
     len: usize,
-    bytes: Box<[u8]>,
+    place: Place,
+}
+
+/// Where packed bytes are kept.
+#[derive(Clone)]
+enum Place {
+    Memory(Box<[u8]>),
+    /// `size` bytes at `offset` (see [`Packed::shelve`]).
+    Shelf {
+        shelf: Arc<Shelf>,
+        offset: u64,
+        size: usize,
+    },
 }
 
 thread_local! {
@@ -28,14 +44,49 @@ impl Packed {
     pub fn new(plain: &[u8]) -> Packed {
         Packed {
             len: plain.len(),
-            bytes: zstd::bulk::compress(plain, LEVEL)
-                .expect("compressing to memory does not fail")
-                .into_boxed_slice(),
+            place: Place::Memory(
+                zstd::bulk::compress(plain, LEVEL)
+                    .expect("compressing to memory does not fail")
+                    .into_boxed_slice(),
+            ),
+        }
+    }
+
+    /// The same bytes, moved to `shelf` (out of memory). Kept in memory if the shelf
+    /// cannot take them: that costs memory, not correctness.
+    pub fn shelve(&self, shelf: &Arc<Shelf>) -> Packed {
+        let Place::Memory(bytes) = &self.place else {
+            return self.clone();
+        };
+        match shelf.put(bytes) {
+            Ok(offset) => Packed {
+                len: self.len,
+                place: Place::Shelf {
+                    shelf: Arc::clone(shelf),
+                    offset,
+                    size: bytes.len(),
+                },
+            },
+            Err(_) => self.clone(),
         }
     }
 
     /// The bytes as they were given.
+    ///
+    /// # Panics
+    /// If the shelf's temporary file cannot be read back: the build's own file, written
+    /// moments before, gone or unreadable (a failing disk); nothing is left to build from.
     pub fn unpack(&self) -> Vec<u8> {
+        let shelved;
+        let bytes = match &self.place {
+            Place::Memory(bytes) => bytes,
+            Place::Shelf { shelf, offset, size } => {
+                shelved = shelf
+                    .get(*offset, *size)
+                    .unwrap_or_else(|e| panic!("the build's temporary file cannot be read back: {e}"));
+                &shelved[..]
+            }
+        };
         UNPACKER.with(|cell| {
             let mut cell = cell.borrow_mut();
             let unpacker = match cell.as_mut() {
@@ -43,13 +94,16 @@ impl Packed {
                 None => cell.insert(zstd::bulk::Decompressor::new().expect("a zstd context")),
             };
             // Only ever made by `Packed::new`, with this length.
-            unpacker.decompress(&self.bytes, self.len).expect("packed bytes unpack")
+            unpacker.decompress(bytes, self.len).expect("packed bytes unpack")
         })
     }
 
-    /// Bytes held (packed).
+    /// Bytes held in memory (packed).
     pub fn size(&self) -> usize {
-        self.bytes.len()
+        match &self.place {
+            Place::Memory(bytes) => bytes.len(),
+            Place::Shelf { .. } => 0,
+        }
     }
 
     /// Length unpacked.
@@ -64,7 +118,10 @@ impl Packed {
 
 impl std::fmt::Debug for Packed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Packed({} bytes in {})", self.len, self.bytes.len())
+        match &self.place {
+            Place::Memory(bytes) => write!(f, "Packed({} bytes in {})", self.len, bytes.len()),
+            Place::Shelf { size, .. } => write!(f, "Packed({} bytes in {size}, shelved)", self.len),
+        }
     }
 }
 
@@ -79,6 +136,11 @@ impl PackedStr {
 
     pub fn unpack(&self) -> String {
         String::from_utf8(self.0.unpack()).expect("packed from a str")
+    }
+
+    /// See [`Packed::shelve`].
+    pub fn shelve(&self, shelf: &Arc<Shelf>) -> PackedStr {
+        PackedStr(self.0.shelve(shelf))
     }
 
     /// Length of the string in bytes.

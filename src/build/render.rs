@@ -264,7 +264,7 @@ pub(super) fn render_site(
                 DocText {
                     sections: rendered.sections,
                 }
-                .pack(),
+                .pack(tree.shelf.as_ref()),
             ))
         })
         .collect();
@@ -343,7 +343,7 @@ pub(super) fn render_site(
     }
 
     // The texts of reused pages, rendered again only if a derived step needs them.
-    let texts = DocTexts::new(texts, |i| {
+    let texts = DocTexts::new(texts, tree.shelf.as_ref(), |i| {
         let doc = &tree.documents[i];
         let rendered = render_body(&doc.body(), Some(doc.kind), &base_path, site.config.markdown.allow_html);
         DocText {

@@ -5,16 +5,17 @@
 //! derived step asks for it: then its Markdown is rendered again, once, for the text
 //! alone. An unchanged site asks for none.
 //!
-//! Texts are kept [`Packed`] and unpacked each time a step asks: every document's text is
-//! held from the documents step to the end of the search index, some 650 MB as strings
-//! at 13,000 reports.
+//! Texts are kept [`Packed`] on the site's [`Shelf`] and unpacked each time a step asks:
+//! every document's text is held from the documents step to the end of the search
+//! index, some 650 MB as strings at 13,000 reports.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::markdown::text::TextSection;
 use crate::packed::Packed;
+use crate::shelf::Shelf;
 
 /// What the derived steps (comparisons, search) need from each rendered document, kept
 /// after its page is written; indexed like `ContentTree::documents`.
@@ -28,8 +29,13 @@ pub struct DocText {
 pub struct PackedText(Packed);
 
 impl DocText {
-    pub fn pack(&self) -> PackedText {
-        PackedText(Packed::new(&bincode::serialize(self).expect("a DocText serialises")))
+    /// Packed, and moved on to `shelf` if there is one.
+    pub fn pack(&self, shelf: Option<&Arc<Shelf>>) -> PackedText {
+        let packed = Packed::new(&bincode::serialize(self).expect("a DocText serialises"));
+        PackedText(match shelf {
+            Some(shelf) => packed.shelve(shelf),
+            None => packed,
+        })
     }
 }
 
@@ -49,12 +55,17 @@ impl PackedText {
 pub struct DocTexts<'a> {
     cells: Vec<OnceLock<PackedText>>,
     render: Box<dyn Fn(usize) -> DocText + Sync + 'a>,
+    shelf: Option<&'a Arc<Shelf>>,
 }
 
 impl<'a> DocTexts<'a> {
     /// `known[i]` is the text of document `i` if this build rendered it; `render` makes
-    /// the others when asked.
-    pub fn new(known: Vec<Option<PackedText>>, render: impl Fn(usize) -> DocText + Sync + 'a) -> DocTexts<'a> {
+    /// the others when asked, and they are kept on `shelf`.
+    pub fn new(
+        known: Vec<Option<PackedText>>,
+        shelf: Option<&'a Arc<Shelf>>,
+        render: impl Fn(usize) -> DocText + Sync + 'a,
+    ) -> DocTexts<'a> {
         let cells = known
             .into_iter()
             .map(|t| {
@@ -68,13 +79,14 @@ impl<'a> DocTexts<'a> {
         DocTexts {
             cells,
             render: Box::new(render),
+            shelf,
         }
     }
 
     /// Document `i`'s text, unpacked (or rendered, the first time, if this build did not
     /// render its page).
     pub fn get(&self, i: usize) -> DocText {
-        self.cells[i].get_or_init(|| (self.render)(i).pack()).unpack()
+        self.cells[i].get_or_init(|| (self.render)(i).pack(self.shelf)).unpack()
     }
 
     pub fn len(&self) -> usize {
@@ -124,21 +136,27 @@ mod tests {
 
     #[test]
     fn packed_texts_unpack_to_what_was_packed_and_take_less_room() {
+        let shelf = Arc::new(Shelf::new().unwrap());
         for n in [0, 1, 40] {
             let t = text(n);
-            let packed = t.pack();
+            let packed = t.pack(None);
             assert_eq!(packed.unpack(), t);
             if n == 40 {
                 let plain: usize = t.sections.iter().flat_map(|s| &s.blocks).map(|b| b.text.len()).sum();
                 assert!(packed.size() < plain / 4, "{} bytes packed of {plain}", packed.size());
             }
+            let shelved = t.pack(Some(&shelf));
+            assert_eq!(shelved.unpack(), t);
+            assert_eq!(shelved.size(), 0, "nothing is held in memory once shelved");
         }
+        assert!(shelf.size() > 0);
     }
 
     #[test]
     fn texts_not_rendered_by_the_build_are_rendered_once_when_asked() {
         let rendered = std::sync::atomic::AtomicUsize::new(0);
-        let texts = DocTexts::new(vec![Some(text(1).pack()), None], |i| {
+        let shelf = Arc::new(Shelf::new().unwrap());
+        let texts = DocTexts::new(vec![Some(text(1).pack(None)), None], Some(&shelf), |i| {
             rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             text(i + 10)
         });
@@ -147,5 +165,6 @@ mod tests {
         assert_eq!(texts.get(1), text(11));
         assert_eq!(texts.get(1), text(11));
         assert_eq!(rendered.load(std::sync::atomic::Ordering::Relaxed), 1);
+        assert!(shelf.size() > 0, "the text rendered on demand is kept on the shelf");
     }
 }

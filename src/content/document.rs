@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -14,6 +15,7 @@ use super::metrics::{Metric, parse_metrics};
 use crate::config::Publisher;
 use crate::diagnostics::{Diagnostic, closest};
 use crate::packed::PackedStr;
+use crate::shelf::Shelf;
 use crate::yaml::{key_line, path_line};
 
 /// Front matter as written. Every key a document may have is here, so that a typo is
@@ -99,6 +101,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// Moves the packed source on to `shelf`, out of memory.
+    pub fn shelve(&mut self, shelf: &Arc<Shelf>) {
+        self.source = self.source.shelve(shelf);
+    }
+
     /// The whole source text, unpacked: a national site's sources are half a gigabyte,
     /// so they are kept [`crate::packed`] and each reader unpacks the one it reads, once.
     pub fn source(&self) -> String {

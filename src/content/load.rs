@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -13,6 +14,7 @@ use super::versions::{DocVersion, attach, split_version};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::paths::slash_relative;
+use crate::shelf::Shelf;
 use crate::yaml::key_line;
 
 pub const CONTENT_DIR: &str = "content";
@@ -50,6 +52,9 @@ pub struct ContentTree {
     pub assets: Vec<(PathBuf, String)>,
     /// Superseded texts of corrected documents.
     pub versions: Vec<DocVersion>,
+    /// Where the documents' sources are kept packed, and the build puts their texts
+    /// (none if no temporary file could be made: then they stay in memory).
+    pub shelf: Option<Arc<Shelf>>,
 }
 
 impl ContentTree {
@@ -242,7 +247,8 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
     }
 
     // 4. Documents, read and validated in parallel. Each file's text is dropped once its
-    // document (which keeps it packed) is made.
+    // document is made, which keeps it packed on the shelf.
+    let shelf = Shelf::new().ok().map(Arc::new);
     let parsed: Vec<Result<(Option<(String, u32)>, Document), Diagnostic>> = pages
         .into_par_iter()
         .map(|(path, rel)| {
@@ -263,7 +269,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
             };
             let s = split(&ft.rel, &ft.text)?;
             let section_kind = sections.get(&section).and_then(|s| s.kind);
-            let doc = parse_document(DocumentInput {
+            let mut doc = parse_document(DocumentInput {
                 file: &ft.rel,
                 text: &ft.text,
                 split: s,
@@ -272,6 +278,9 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
                 section_kind,
                 digest: ft.digest.clone(),
             })?;
+            if let Some(shelf) = &shelf {
+                doc.shelve(shelf);
+            }
             Ok((version.map(|(base, n)| (format!("{dir}{base}/"), n)), doc))
         })
         .collect();
@@ -326,6 +335,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
         documents,
         assets,
         versions,
+        shelf,
     })
 }
 

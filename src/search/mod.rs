@@ -30,8 +30,6 @@ pub mod shards;
 #[cfg(test)]
 mod tests;
 
-use std::fs::File;
-use std::io::Write as _;
 use std::ops::Range;
 use std::sync::Mutex;
 
@@ -46,6 +44,7 @@ use crate::build::{DocText, DocTexts, LoadedSite};
 use crate::content::Document;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Sink, minify};
+use crate::shelf::Shelf;
 use crate::theme::context::SiteCtx;
 pub use patch::Previous;
 
@@ -58,7 +57,7 @@ const CHARS_PER_B_SHARD: usize = 8_000;
 /// 8 million characters the index was the step that set the peak memory of a build of
 /// 13,000 reports (#7). More passes cost more parts to merge, read back cheaply
 /// ([`PartsFile::get`]).
-const CHARS_PER_PASS: usize = 4_000_000;
+const CHARS_PER_PASS: usize = 2_000_000;
 /// A long query whose candidates are at most this many is checked against their text
 /// (fetched anyway for the results shown) rather than against bigram positions. So the
 /// positions of a bigram in this few documents or fewer are never needed: such lists are
@@ -358,51 +357,45 @@ fn fill_shards(
         })
 }
 
-/// The passes' parts of every shard, kept in a temporary file (deleted when dropped)
-/// rather than in memory: together they are as large as the index before compression.
+/// The passes' parts of every shard, kept on a [`Shelf`] rather than in memory:
+/// together they are as large as the index before compression.
 struct Parts {
-    file: Mutex<(File, u64)>,
-    /// Per shard slot, per pass: where its part is in the file, and its length.
-    at: Mutex<Vec<(u64, u64)>>,
+    shelf: Shelf,
+    /// Per shard slot, per pass: where its part is on the shelf, and its length.
+    at: Mutex<Vec<(u64, usize)>>,
     passes: usize,
 }
 
 impl Parts {
     fn new(slots: usize, passes: usize) -> std::io::Result<Parts> {
         Ok(Parts {
-            file: Mutex::new((tempfile::tempfile()?, 0)),
+            shelf: Shelf::new()?,
             at: Mutex::new(vec![(0, 0); slots * passes]),
             passes,
         })
     }
 
     fn put(&self, slot: usize, pass: usize, bytes: &[u8]) -> std::io::Result<()> {
-        let offset = {
-            let mut file = self.file.lock().expect("no panic holding it");
-            let offset = file.1;
-            file.0.write_all(bytes)?;
-            file.1 += bytes.len() as u64;
-            offset
-        };
-        self.at.lock().expect("no panic holding it")[slot * self.passes + pass] = (offset, bytes.len() as u64);
+        let offset = self.shelf.put(bytes)?;
+        self.at.lock().expect("no panic holding it")[slot * self.passes + pass] = (offset, bytes.len());
         Ok(())
     }
 
-    /// The parts, once every pass has put its own, for reading from any thread.
+    /// The parts, once every pass has put its own, for reading from any thread with no
+    /// lock (there are passes x shards of them: millions on a national site).
     fn written(self) -> PartsFile {
         PartsFile {
-            file: self.file.into_inner().expect("no panic holding it").0,
+            shelf: self.shelf,
             at: self.at.into_inner().expect("no panic holding it"),
             passes: self.passes,
         }
     }
 }
 
-/// [`Parts`] once written: each slot's parts are read at their offsets, with no lock
-/// and no seek (there are passes x shards of them: millions on a national site).
+/// [`Parts`] once written.
 struct PartsFile {
-    file: File,
-    at: Vec<(u64, u64)>,
+    shelf: Shelf,
+    at: Vec<(u64, usize)>,
     passes: usize,
 }
 
@@ -411,31 +404,7 @@ impl PartsFile {
     fn get(&self, slot: usize) -> std::io::Result<Vec<Vec<u8>>> {
         self.at[slot * self.passes..(slot + 1) * self.passes]
             .iter()
-            .map(|&(offset, len)| {
-                let mut bytes = vec![0; len as usize];
-                read_exact_at(&self.file, &mut bytes, offset)?;
-                Ok(bytes)
-            })
+            .map(|&(offset, len)| self.shelf.get(offset, len))
             .collect()
     }
-}
-
-#[cfg(unix)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
-    // Moves the file's cursor, which nothing reads once the parts are written.
-    while !buf.is_empty() {
-        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
-            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                buf = &mut buf[n..];
-                offset += n as u64;
-            }
-        }
-    }
-    Ok(())
 }
