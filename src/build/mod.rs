@@ -70,7 +70,9 @@ pub struct BuildSummary {
     /// Nothing changed since the previous build: its output was left as it was.
     pub up_to_date: bool,
     pub elapsed: Duration,
-    /// All of them, but when `up_to_date`: the [`kept_warnings`] then.
+    /// All of them for `check` and `serve`; for `build`, every warning but the
+    /// proof-reader's findings past the first [`KEPT_WARNINGS`] (what it prints, see
+    /// [`kept_warnings`]).
     pub warnings: Diagnostics,
     /// How many warnings there were in all.
     pub warnings_total: usize,
@@ -156,27 +158,34 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
     let keys = timings.phase("cache keys", || Keys::new(&site, opts));
     let staging = StagingDir::beside(&opts.output_dir).map_err(io(&opts.output_dir))?;
     let (mut summary, manifest) = render_recorded(&site, opts, &staging, progress, &timings, (&cache, &keys))?;
-    timings.phase("proof-read", || {
-        crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &cache.lint_memo(&keys))
-    });
-    // The stamp keeps the warnings the content made, not the ones below (counted, not
-    // copied: there may be hundreds of thousands).
-    let made_warnings = summary.warnings.0.len();
     // What the previous build published must stay reachable: warn here, fail in `check`.
-    let read;
-    let previous = match cache.manifest() {
-        Some(m) => Some(m),
-        None => {
-            read = Manifest::read(&opts.output_dir).ok();
-            read.as_ref()
-        }
+    // Compared (and the stamp's list of files taken) before proof-reading, so that this
+    // build's manifest, millions of anchors on a national site, is not held through it.
+    let lost = match cache.manifest() {
+        Some(previous) => Some(permanence::lost(previous, &manifest)),
+        None => Manifest::read(&opts.output_dir)
+            .ok()
+            .map(|previous| permanence::lost(&previous, &manifest)),
     };
-    if let Some(previous) = previous {
-        let lost = permanence::lost(previous, &manifest);
-        summary
-            .warnings
-            .extend(permanence::diagnostics(&lost, Severity::Warning));
-    }
+    let stamp = inputs.map(|inputs| Stamp::new(inputs, summary.pages, &manifest));
+    drop(manifest);
+    // Only the warnings `build` prints are kept (and all are counted): there may be
+    // hundreds of thousands.
+    let made_warnings = timings.phase("proof-read", || {
+        let memo = cache.lint_memo(&keys);
+        crate::lint::apply(
+            &site.tree,
+            &site.config,
+            &mut summary.warnings,
+            &memo,
+            Some(KEPT_WARNINGS),
+        )
+    });
+    // The stamp keeps the warnings the content made, not the ones below.
+    let kept_made = summary.warnings.0.len();
+    let lost = lost.map(|lost| permanence::diagnostics(&lost, Severity::Warning));
+    summary.warnings_total = made_warnings + lost.as_ref().map_or(0, Vec::len);
+    summary.warnings.extend(lost.into_iter().flatten());
     timings
         .phase("publish", || {
             BuildCache::forget(&opts.output_dir)?;
@@ -190,15 +199,15 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
             });
             staging.commit(published.as_deref())?;
             cache.save(&opts.output_dir)?;
-            match inputs {
-                Some(inputs) => Stamp::new(inputs, summary.pages, &manifest, &summary.warnings.0[..made_warnings])
+            match stamp {
+                Some(stamp) => stamp
+                    .with_warnings(&summary.warnings.0[..kept_made], made_warnings)
                     .save(&opts.output_dir),
                 None => Ok(()),
             }
         })
         .map_err(io(&opts.output_dir))?;
     summary.phases = timings.phases();
-    summary.warnings_total = summary.warnings.0.len();
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
@@ -222,10 +231,15 @@ pub fn build_to_new_dir(opts: &BuildOptions, previous: Option<&Path>) -> Result<
         &Timings::default(),
         (&cache, &keys),
     )?;
-    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &cache.lint_memo(&keys));
+    summary.warnings_total = crate::lint::apply(
+        &site.tree,
+        &site.config,
+        &mut summary.warnings,
+        &cache.lint_memo(&keys),
+        None,
+    );
     // Not fatal: without its keys the next build is a full one.
     let _ = cache.save(staging.path());
-    summary.warnings_total = summary.warnings.0.len();
     summary.elapsed = start.elapsed();
     let dir = staging.keep().map_err(|source| BuildError::Io {
         path: opts.output_dir.clone(),
@@ -248,7 +262,13 @@ pub fn check(opts: &BuildOptions, previous: Option<&Path>) -> Result<BuildSummar
         &Timings::default(),
         (&BuildCache::disabled(), &Keys::new(&site, opts)),
     )?;
-    crate::lint::apply(&site.tree, &site.config, &mut summary.warnings, &crate::lint::NoMemo);
+    crate::lint::apply(
+        &site.tree,
+        &site.config,
+        &mut summary.warnings,
+        &crate::lint::NoMemo,
+        None,
+    );
     let previous = match previous {
         Some(dir) => Some(Manifest::read(dir).map_err(|e| {
             Diagnostic::error(

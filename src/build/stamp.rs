@@ -98,14 +98,23 @@ pub fn inputs(opts: &BuildOptions) -> Option<Key> {
 
 impl Stamp {
     /// The stamp of a build whose inputs digest was `inputs`, which published what
-    /// `manifest` lists and warned of `warnings`.
-    pub fn new(inputs: Key, pages: usize, manifest: &Manifest, warnings: &[Diagnostic]) -> Stamp {
+    /// `manifest` lists; its warnings are added by [`Stamp::with_warnings`].
+    pub fn new(inputs: Key, pages: usize, manifest: &Manifest) -> Stamp {
         Stamp {
             inputs,
             pages,
             files: manifest.files.iter().map(|f| (f.path.clone(), f.size)).collect(),
+            warnings: Vec::new(),
+            warnings_total: 0,
+        }
+    }
+
+    /// The stamp, with the build's warnings (of which it keeps the first), `total` in all.
+    pub fn with_warnings(self, warnings: &[Diagnostic], total: usize) -> Stamp {
+        Stamp {
             warnings: kept_warnings(warnings),
-            warnings_total: warnings.len(),
+            warnings_total: total,
+            ..self
         }
     }
 

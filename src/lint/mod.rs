@@ -32,6 +32,8 @@ pub mod punctuation;
 pub mod repetition;
 pub mod scan;
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
@@ -133,14 +135,12 @@ impl Memo for NoMemo {
     fn put(&self, _: usize, _: &[Diagnostic]) {}
 }
 
-/// Every warning of the proof-reader on the site's documents, silenced rules left
-/// out, sorted.
-pub fn run(tree: &ContentTree, config: &SiteConfig, memo: &dyn Memo) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = tree
-        .documents
+/// The findings of documents `range`, silenced rules left out, in document order.
+fn findings(tree: &ContentTree, config: &SiteConfig, memo: &dyn Memo, range: Range<usize>) -> Vec<Diagnostic> {
+    tree.documents[range.clone()]
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, doc)| {
+        .zip(range)
+        .flat_map_iter(|(doc, i)| {
             let found = memo.get(i).unwrap_or_else(|| {
                 let found = lint_document(doc);
                 memo.put(i, &found);
@@ -150,30 +150,87 @@ pub fn run(tree: &ContentTree, config: &SiteConfig, memo: &dyn Memo) -> Vec<Diag
                 .into_iter()
                 .filter(|d| d.rule.as_deref().is_none_or(|r| enabled(r, doc, config)))
         })
-        .collect();
-    let by_file: std::collections::HashMap<&std::path::Path, &Document> =
-        tree.documents.iter().map(|d| (d.file.as_path(), d)).collect();
-    for d in figures::stated_changes(tree) {
-        let doc = by_file.get(d.file.as_path());
-        if doc.is_none_or(|doc| enabled(FIGURES, doc, config)) {
-            out.push(d.with_rule(FIGURES));
-        }
-    }
-    let mut all = Diagnostics(out);
-    all.sort();
-    all.0
+        .collect()
 }
 
-/// Adds the proof-reader's warnings to a build's or a check's. The comparisons
-/// already warn about stated changes their figures contradict; those warnings are
-/// replaced by the same ones under the `figures` rule, so they are shown once and
-/// can be silenced with the others.
-pub fn apply(tree: &ContentTree, config: &SiteConfig, warnings: &mut Diagnostics, memo: &dyn Memo) {
+/// Documents proof-read together when only the first findings are kept (see [`apply`]).
+const DOCUMENTS_PER_ROUND: usize = 512;
+
+/// Adds the proof-reader's warnings to a build's or a check's, sorted, and returns
+/// how many warnings there are in all. The comparisons already warn about stated
+/// changes their figures contradict; those warnings are replaced by the same ones
+/// under the `figures` rule, so they are shown once and can be silenced with the others.
+///
+/// With `keep`, only the first `keep` findings (in order) are added, with every other
+/// warning: a `build` prints no more (see `build::kept_warnings`), and the generated
+/// national site has 245,000 findings, some 190 MB held at once. The documents are then
+/// proof-read a round at a time, and each round's findings beyond the first `keep` are
+/// counted and dropped.
+pub fn apply(
+    tree: &ContentTree,
+    config: &SiteConfig,
+    warnings: &mut Diagnostics,
+    memo: &dyn Memo,
+    keep: Option<usize>,
+) -> usize {
+    apply_in_rounds(tree, config, warnings, memo, keep, DOCUMENTS_PER_ROUND)
+}
+
+/// [`apply`], `per_round` documents a round.
+fn apply_in_rounds(
+    tree: &ContentTree,
+    config: &SiteConfig,
+    warnings: &mut Diagnostics,
+    memo: &dyn Memo,
+    keep: Option<usize>,
+    per_round: usize,
+) -> usize {
     let mut stated = figures::stated_changes(tree);
     stated.sort_by(Diagnostic::order);
     warnings.0.retain(|w| stated.binary_search_by(|s| s.order(w)).is_err());
-    warnings.extend(run(tree, config, memo));
+    let by_file: std::collections::HashMap<&std::path::Path, &Document> =
+        tree.documents.iter().map(|d| (d.file.as_path(), d)).collect();
+    let stated = stated.into_iter().filter_map(|d| {
+        let doc = by_file.get(d.file.as_path());
+        doc.is_none_or(|doc| enabled(FIGURES, doc, config))
+            .then(|| d.with_rule(FIGURES))
+    });
+    let documents = tree.documents.len();
+    let Some(keep) = keep else {
+        warnings.extend(findings(tree, config, memo, 0..documents));
+        warnings.extend(stated);
+        warnings.sort();
+        return warnings.0.len();
+    };
+    let bound = |warnings: &mut Diagnostics| {
+        warnings.sort();
+        let mut findings_kept = 0;
+        warnings.0.retain(|d| {
+            findings_kept += usize::from(d.rule.is_some());
+            d.rule.is_none() || findings_kept <= keep
+        });
+    };
+    warnings.extend(stated);
     warnings.sort();
+    // What the rounds' findings are counted against: a finding equal to one of these
+    // is the same warning.
+    let others = warnings.0.clone();
+    let mut total = others.len();
+    bound(warnings);
+    for start in (0..documents).step_by(per_round) {
+        let mut found = Diagnostics(findings(tree, config, memo, start..documents.min(start + per_round)));
+        found.sort();
+        total += found.0.iter().filter(|d| !contains_sorted(&others, d)).count();
+        warnings.extend(found.0);
+        bound(warnings);
+    }
+    total
+}
+
+/// Whether `sorted` (by [`Diagnostic::order`]) holds `d`.
+fn contains_sorted(sorted: &[Diagnostic], d: &Diagnostic) -> bool {
+    let from = sorted.partition_point(|s| s.order(d).is_lt());
+    sorted[from..].iter().take_while(|s| s.order(d).is_eq()).any(|s| s == d)
 }
 
 /// A document parsed from front matter and body, and its warnings, for unit tests.
@@ -219,5 +276,60 @@ mod tests {
         let (m, h) = unknown_rule(&["numbring".into()]).unwrap();
         assert!(m.contains("`numbring`"), "{m}");
         assert!(h.contains("did you mean `numbering`?"), "{h}");
+    }
+
+    #[test]
+    fn keeping_the_first_findings_keeps_what_all_of_them_would_start_with() {
+        // Listed against the order of their files, each with a few findings.
+        let documents: Vec<Document> = (0..9)
+            .rev()
+            .map(|n| {
+                let mut d = testing::doc(
+                    "title: 2018年度报告\nyear: 2018",
+                    &format!("## 一、概况\n\n我们的的工作{n}，，完成。\n\n## 三、服务\n\n服务的的承诺。\n"),
+                );
+                d.file = format!("content/reports/{n}.md").into();
+                d
+            })
+            .collect();
+        let tree = ContentTree {
+            documents,
+            ..ContentTree::default()
+        };
+        let config: SiteConfig = yaml_serde::from_str("title: 测试\nbase_url: https://example.gov.cn/").unwrap();
+        // A warning given before proof-reading, and one that proof-reading gives again.
+        let again = lint_document(&tree.documents[2]).swap_remove(1);
+        let compared = || {
+            Diagnostics(vec![
+                Diagnostic::warning("content/reports/5.md", "a comparison's warning"),
+                again.clone(),
+            ])
+        };
+        let mut all = compared();
+        let total = apply(&tree, &config, &mut all, &NoMemo, None);
+        assert_eq!(total, all.0.len());
+        assert!(total > 30, "{total} warnings");
+        for keep in [0, 3, 7, 1000] {
+            let expected: Vec<&Diagnostic> = all
+                .0
+                .iter()
+                .scan(0, |findings, d| {
+                    *findings += usize::from(d.rule.is_some());
+                    Some((d, *findings))
+                })
+                .filter(|(d, findings)| d.rule.is_none() || *findings <= keep)
+                .map(|(d, _)| d)
+                .collect();
+            for per_round in [1, 4, 100] {
+                let mut kept = compared();
+                let counted = apply_in_rounds(&tree, &config, &mut kept, &NoMemo, Some(keep), per_round);
+                assert_eq!(counted, total, "keep {keep}, {per_round} a round");
+                assert_eq!(
+                    kept.0.iter().collect::<Vec<_>>(),
+                    expected,
+                    "keep {keep}, {per_round} a round"
+                );
+            }
+        }
     }
 }

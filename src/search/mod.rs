@@ -53,10 +53,10 @@ pub use patch::Previous;
 const CHARS_PER_A_SHARD: usize = 8_000;
 const CHARS_PER_B_SHARD: usize = 8_000;
 /// Characters indexed per pass: bounds the build's memory on very large sites. A pass
-/// holds some 40 bytes per character (each document's grams and bigram positions): at
-/// 8 million characters the index was the step that set the peak memory of a build of
-/// 13,000 reports (#7). More passes cost more parts to merge, read back cheaply
-/// ([`PartsFile::get`]).
+/// holds some 80 bytes per character (each document's grams and bigram positions, and
+/// the shards being filled): 165 MB for 2 million at 13,000 reports, where the index
+/// was once the step that set the build's peak memory (#7). More passes cost more parts
+/// to merge, read back cheaply ([`PartsFile::get`]).
 const CHARS_PER_PASS: usize = 2_000_000;
 /// A long query whose candidates are at most this many is checked against their text
 /// (fetched anyway for the results shown) rather than against bigram positions. So the
