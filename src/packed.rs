@@ -71,30 +71,46 @@ impl Packed {
         }
     }
 
+    /// Packed bytes as stored elsewhere ([`Packed::raw`]), `len` bytes unpacked. They
+    /// are checked only when unpacked: see [`Packed::try_unpack`].
+    pub fn from_raw(len: usize, bytes: Vec<u8>) -> Packed {
+        Packed {
+            len,
+            place: Place::Memory(bytes.into_boxed_slice()),
+        }
+    }
+
+    /// The packed bytes, to be stored and given back to [`Packed::from_raw`].
+    pub fn raw(&self) -> std::borrow::Cow<'_, [u8]> {
+        match &self.place {
+            Place::Memory(bytes) => std::borrow::Cow::Borrowed(bytes),
+            Place::Shelf { shelf, offset, size } => std::borrow::Cow::Owned(read_back(shelf, *offset, *size)),
+        }
+    }
+
     /// The bytes as they were given.
     ///
     /// # Panics
     /// If the shelf's temporary file cannot be read back: the build's own file, written
     /// moments before, gone or unreadable (a failing disk); nothing is left to build from.
     pub fn unpack(&self) -> Vec<u8> {
-        let shelved;
-        let bytes = match &self.place {
-            Place::Memory(bytes) => bytes,
-            Place::Shelf { shelf, offset, size } => {
-                shelved = shelf
-                    .get(*offset, *size)
-                    .unwrap_or_else(|e| panic!("the build's temporary file cannot be read back: {e}"));
-                &shelved[..]
-            }
-        };
+        // Only ever made by `Packed::new` (or `from_raw`, whose callers use `try_unpack`).
+        self.try_unpack().expect("packed bytes unpack")
+    }
+
+    /// The bytes as they were given, or `None` if the packed bytes are not zstd's
+    /// packing of `len` bytes (read from a damaged file, say). Panics as
+    /// [`Packed::unpack`] does if they are on a shelf that cannot be read back.
+    pub fn try_unpack(&self) -> Option<Vec<u8>> {
+        let bytes = self.raw();
         UNPACKER.with(|cell| {
             let mut cell = cell.borrow_mut();
             let unpacker = match cell.as_mut() {
                 Some(u) => u,
                 None => cell.insert(zstd::bulk::Decompressor::new().expect("a zstd context")),
             };
-            // Only ever made by `Packed::new`, with this length.
-            unpacker.decompress(bytes, self.len).expect("packed bytes unpack")
+            let plain = unpacker.decompress(&bytes, self.len).ok()?;
+            (plain.len() == self.len).then_some(plain)
         })
     }
 
@@ -114,6 +130,12 @@ impl Packed {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+}
+
+fn read_back(shelf: &Shelf, offset: u64, size: usize) -> Vec<u8> {
+    shelf
+        .get(offset, size)
+        .unwrap_or_else(|e| panic!("the build's temporary file cannot be read back: {e}"))
 }
 
 impl std::fmt::Debug for Packed {

@@ -210,6 +210,29 @@ fn proof_reading_warnings_are_the_same_on_a_repeat_build() {
 }
 
 #[test]
+fn proof_reading_findings_are_remembered_beside_the_output_and_a_damaged_memory_is_read_again() {
+    let site = fixture();
+    site.doc(
+        "content/reports/2016.md",
+        "title: 2016年度社会责任报告\nyear: 2016",
+        "## 一、中心概况\n\n中心的的工作人员。\n",
+    );
+    let rules = |s: &BuildSummary| -> Vec<String> { s.warnings.0.iter().map(|w| format!("{w:?}")).collect() };
+    let first = rules(&site.build_ok());
+    assert!(first.iter().any(|w| w.contains("repetition")), "{first:?}");
+    let memory = site.root().join(".public.lint.bin");
+    assert!(memory.is_file());
+    // Another report edited, so that the build is not skipped as up to date: the
+    // findings of the others come from the memory, then from a damaged one.
+    report(&site, 2019, "新增一句。");
+    assert_eq!(rules(&rebuild(&site)), first);
+    fs::write(&memory, b"not a memory").unwrap();
+    report(&site, 2019, "又改一句。");
+    assert_eq!(rules(&rebuild(&site)), first);
+    assert!(memory.metadata().unwrap().len() > 100, "written again whole");
+}
+
+#[test]
 fn an_unchanged_site_is_left_as_it_is_until_something_changes() {
     use std::os::unix::fs::MetadataExt;
     let site = fixture();

@@ -3,7 +3,8 @@
 //! Every page or index file a build writes gets a *key*: a digest of everything it is
 //! made from (gongshi's version, the config, the theme, the site's metadata, and the
 //! sources it reads). The keys are kept beside the output folder, in
-//! `.NAME.cache.json`, next to the staging folders; they are not published. The next
+//! `.NAME.cache.json`, next to the staging folders, and the proof-reader's findings per
+//! document in `.NAME.lint.bin` ([`super::findings`]); they are not published. The next
 //! build computes each file's key before rendering it and, when the key matches and the
 //! previous output still holds the file as its manifest describes it, keeps that file
 //! instead of rendering it.
@@ -32,10 +33,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
+use super::findings::{self, PackedFindings};
 use super::{BuildOptions, LoadedSite};
 use crate::diagnostics::Diagnostic;
 use crate::output::{Reused, Sink};
-use crate::packed::Packed;
 use crate::record::Manifest;
 use crate::record::manifest::url_of;
 
@@ -151,41 +152,9 @@ impl Keys {
 struct CacheFile {
     /// Output file -> key.
     files: BTreeMap<String, Key>,
-    /// Document key -> the proof-reader's findings on it.
-    lint: BTreeMap<Key, PackedFindings>,
     /// Characters the search index was made from (see [`crate::search::patch`]).
     #[serde(default)]
     search_chars: Option<u64>,
-}
-
-/// One document's findings, kept packed (bincode, then [`Packed`]): a build holds every
-/// document's until the cache file is written, and they are mostly whole source lines
-/// (245,000 findings, some 200 MB unpacked, on the generated 13,000 reports). In the
-/// cache file they are a list of findings, packed as they are read.
-#[derive(Debug, Clone)]
-struct PackedFindings(Packed);
-
-impl PackedFindings {
-    fn new(found: &[Diagnostic]) -> PackedFindings {
-        PackedFindings(Packed::new(&bincode::serialize(found).expect("findings serialise")))
-    }
-
-    fn unpack(&self) -> Vec<Diagnostic> {
-        // Only ever made by `PackedFindings::new` in this process.
-        bincode::deserialize(&self.0.unpack()).expect("packed findings deserialise")
-    }
-}
-
-impl serde::Serialize for PackedFindings {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.unpack().serialize(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PackedFindings {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<PackedFindings, D::Error> {
-        Vec::<Diagnostic>::deserialize(d).map(|found| PackedFindings::new(&found))
-    }
 }
 
 /// The previous build, as far as it can be reused.
@@ -194,7 +163,7 @@ struct Previous {
     keys: BTreeMap<String, Key>,
     /// Taken out as they are reused ([`LintMemo`]): the findings are not held three
     /// times over (226,000 of them on the generated 13,000 reports).
-    lint: Mutex<BTreeMap<Key, PackedFindings>>,
+    lint: Mutex<findings::Memory>,
     files: BTreeMap<String, (String, u64)>,
     manifest: Manifest,
     search_chars: Option<u64>,
@@ -204,7 +173,7 @@ struct Previous {
 pub struct BuildCache {
     previous: Option<Previous>,
     keys: Mutex<BTreeMap<String, Key>>,
-    lint: Mutex<BTreeMap<Key, PackedFindings>>,
+    lint: Mutex<findings::Memory>,
     search_chars: Mutex<Option<u64>>,
     reused: AtomicUsize,
 }
@@ -230,8 +199,8 @@ impl BuildCache {
     /// Anything unreadable means a full build, never an error.
     pub fn open(output_dir: &Path) -> BuildCache {
         let previous = (|| {
-            // The manifest first: without it the cache is of no use, and the cache file is
-            // the larger to read (170 MB at 13,000 reports, when `public/` was removed).
+            // The manifest first: without it the cache is of no use, and the cache files
+            // are not small (8 MB and 36 MB at 13,000 reports, when `public/` was removed).
             let manifest = Manifest::read(output_dir).ok()?;
             let file: CacheFile = serde_json::from_slice(&std::fs::read(cache_file(output_dir)).ok()?).ok()?;
             let files = manifest
@@ -242,7 +211,7 @@ impl BuildCache {
             Some(Previous {
                 dir: output_dir.to_path_buf(),
                 keys: file.files,
-                lint: Mutex::new(file.lint),
+                lint: Mutex::new(findings::read(output_dir)),
                 files,
                 manifest,
                 search_chars: file.search_chars,
@@ -322,8 +291,9 @@ impl BuildCache {
             .insert(rel.to_string(), key.clone());
     }
 
-    /// Removes the cache file of `output_dir` (before the swap).
+    /// Removes the cache files of `output_dir` (before the swap).
     pub fn forget(output_dir: &Path) -> io::Result<()> {
+        findings::forget(output_dir)?;
         match std::fs::remove_file(cache_file(output_dir)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
@@ -332,13 +302,12 @@ impl BuildCache {
 
     /// Writes this build's keys beside `output_dir` (after the swap), with what it made.
     pub fn save(&self, output_dir: &Path) -> io::Result<()> {
+        findings::write(output_dir, &std::mem::take(&mut *self.lint.lock().expect("cache lock")))?;
         let file = CacheFile {
             files: std::mem::take(&mut *self.keys.lock().expect("cache lock")),
-            lint: std::mem::take(&mut *self.lint.lock().expect("cache lock")),
             search_chars: *self.search_chars.lock().expect("cache lock"),
         };
-        // Streamed: at 13,000 reports the file is some 170 MB, which as one buffer was the
-        // last step up of the build's peak memory.
+        // Streamed: the file was once 170 MB at 13,000 reports, the findings in it.
         let mut out = io::BufWriter::new(std::fs::File::create(cache_file(output_dir))?);
         serde_json::to_writer(&mut out, &file).map_err(io::Error::from)?;
         io::Write::flush(&mut out)
@@ -399,7 +368,8 @@ impl crate::lint::Memo for LintMemo<'_> {
             .lock()
             .expect("cache lock")
             .remove(&key)?;
-        let unpacked = found.unpack();
+        // Findings that do not unpack (a damaged file) are proof-read again.
+        let unpacked = found.unpack()?;
         self.cache.lint.lock().expect("cache lock").insert(key, found);
         Some(unpacked)
     }

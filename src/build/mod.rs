@@ -11,6 +11,7 @@ use indicatif::ProgressBar;
 use thiserror::Error;
 
 mod cache;
+mod findings;
 mod fixed;
 mod render;
 mod stamp;
