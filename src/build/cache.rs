@@ -180,8 +180,10 @@ pub struct BuildCache {
 
 /// `public` -> `.public.cache.json` beside it.
 fn cache_file(output_dir: &Path) -> PathBuf {
-    crate::output::writer::beside(output_dir, "cache.json")
+    crate::output::writer::beside(output_dir, CACHE_SUFFIX)
 }
+
+const CACHE_SUFFIX: &str = "cache.json";
 
 impl BuildCache {
     /// No reuse (`check`, `serve`'s first build, or no previous build).
@@ -294,10 +296,7 @@ impl BuildCache {
     /// Removes the cache files of `output_dir` (before the swap).
     pub fn forget(output_dir: &Path) -> io::Result<()> {
         findings::forget(output_dir)?;
-        match std::fs::remove_file(cache_file(output_dir)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+        crate::output::writer::remove_beside(output_dir, CACHE_SUFFIX)
     }
 
     /// Writes this build's keys beside `output_dir` (after the swap), with what it made.

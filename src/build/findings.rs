@@ -48,8 +48,10 @@ impl PackedFindings {
 
 /// `public` -> `.public.lint.bin` beside it.
 fn file(output_dir: &Path) -> PathBuf {
-    crate::output::writer::beside(output_dir, "lint.bin")
+    crate::output::writer::beside(output_dir, SUFFIX)
 }
+
+const SUFFIX: &str = "lint.bin";
 
 /// Bincode as the file uses it: a length prefix cannot claim more than the file holds.
 fn options(limit: u64) -> impl bincode::Options {
@@ -92,10 +94,7 @@ pub fn write(output_dir: &Path, memory: &Memory) -> io::Result<()> {
 
 /// Removes the file beside `output_dir`, if any.
 pub fn forget(output_dir: &Path) -> io::Result<()> {
-    match std::fs::remove_file(file(output_dir)) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
+    crate::output::writer::remove_beside(output_dir, SUFFIX)
 }
 
 #[cfg(test)]

@@ -62,8 +62,10 @@ pub struct Stamp {
 }
 
 /// `public` -> `.public.stamp.json` beside it.
+const SUFFIX: &str = "stamp.json";
+
 fn stamp_file(output_dir: &Path) -> PathBuf {
-    crate::output::writer::beside(output_dir, "stamp.json")
+    crate::output::writer::beside(output_dir, SUFFIX)
 }
 
 /// The digest of everything a build with `opts` reads; `None` when a source cannot be
@@ -145,9 +147,6 @@ impl Stamp {
 
     /// Removes the stamp of `output_dir` (before the swap).
     pub fn forget(output_dir: &Path) -> io::Result<()> {
-        match std::fs::remove_file(stamp_file(output_dir)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+        crate::output::writer::remove_beside(output_dir, SUFFIX)
     }
 }

@@ -51,6 +51,14 @@ impl Sink for NullSink {
     }
 }
 
+/// Removes the file [`beside`] `target` with `suffix`, if there is one.
+pub fn remove_beside(target: &Path, suffix: &str) -> io::Result<()> {
+    match fs::remove_file(beside(target, suffix)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// `.NAME.SUFFIX` in the folder that holds `target` (`public` -> `.public.SUFFIX`): where
 /// staging folders, the old output during a swap and the build cache live, on the same
 /// file system as the output and out of what is published.
