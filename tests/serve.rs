@@ -123,6 +123,15 @@ fn next_status(port: u16, since: i64, want_error: bool) -> (i64, Option<String>)
     }
 }
 
+fn options(port: u16) -> gongshi::serve::ServeOptions {
+    gongshi::serve::ServeOptions {
+        interface: "127.0.0.1".into(),
+        port,
+        drafts: false,
+        timings: false,
+    }
+}
+
 struct Running {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<anyhow::Result<()>>>,
@@ -132,7 +141,7 @@ impl Running {
     fn start(root: &Path, port: u16) -> Running {
         let stop = Arc::new(AtomicBool::new(false));
         let (root, flag) = (root.to_path_buf(), stop.clone());
-        let thread = std::thread::spawn(move || gongshi::serve::serve_until(&root, "127.0.0.1", port, false, flag));
+        let thread = std::thread::spawn(move || gongshi::serve::serve_until(&root, &options(port), flag));
         Running {
             stop,
             thread: Some(thread),

@@ -157,16 +157,51 @@ struct CacheFile {
     search_chars: Option<u64>,
 }
 
-/// The previous build, as far as it can be reused.
-struct Previous {
+/// The previous build, as far as it can be reused: read from beside its output
+/// ([`BuildCache::open`]), or kept in memory by `serve` ([`super::session`]).
+pub struct Previous {
     dir: PathBuf,
     keys: BTreeMap<String, Key>,
     /// Taken out as they are reused ([`LintMemo`]): the findings are not held three
-    /// times over (226,000 of them on the generated 13,000 reports).
+    /// times over (245,000 of them on the generated 13,000 reports).
     lint: Mutex<findings::Memory>,
     files: BTreeMap<String, (String, u64)>,
     manifest: Manifest,
     search_chars: Option<u64>,
+}
+
+impl Previous {
+    fn new(
+        dir: &Path,
+        keys: BTreeMap<String, Key>,
+        lint: findings::Memory,
+        manifest: Manifest,
+        search_chars: Option<u64>,
+    ) -> Previous {
+        let files = manifest
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), (f.sha256.clone(), f.size)))
+            .collect();
+        Previous {
+            dir: dir.to_path_buf(),
+            keys,
+            lint: Mutex::new(lint),
+            files,
+            manifest,
+            search_chars,
+        }
+    }
+
+    /// Every file the build published, the manifest included.
+    pub fn published(&self) -> Vec<String> {
+        self.manifest
+            .files
+            .iter()
+            .map(|f| f.path.clone())
+            .chain([crate::record::manifest::MANIFEST_FILE.to_string()])
+            .collect()
+    }
 }
 
 /// Reuses files of the previous build and collects this build's keys.
@@ -188,13 +223,7 @@ const CACHE_SUFFIX: &str = "cache.json";
 impl BuildCache {
     /// No reuse (`check`, `serve`'s first build, or no previous build).
     pub fn disabled() -> BuildCache {
-        BuildCache {
-            previous: None,
-            keys: Mutex::default(),
-            lint: Mutex::default(),
-            search_chars: Mutex::default(),
-            reused: AtomicUsize::new(0),
-        }
+        BuildCache::resume(None)
     }
 
     /// The previous build into `output_dir`, if it left a cache file and a manifest.
@@ -205,20 +234,14 @@ impl BuildCache {
             // are not small (8 MB and 36 MB at 13,000 reports, when `public/` was removed).
             let manifest = Manifest::read(output_dir).ok()?;
             let file: CacheFile = serde_json::from_slice(&std::fs::read(cache_file(output_dir)).ok()?).ok()?;
-            let files = manifest
-                .files
-                .iter()
-                .map(|f| (f.path.clone(), (f.sha256.clone(), f.size)))
-                .collect();
-            Some(Previous {
-                dir: output_dir.to_path_buf(),
-                keys: file.files,
-                lint: Mutex::new(findings::read(output_dir)),
-                files,
-                manifest,
-                search_chars: file.search_chars,
-            })
+            let lint = findings::read(output_dir);
+            Some(Previous::new(output_dir, file.files, lint, manifest, file.search_chars))
         })();
+        BuildCache::resume(previous)
+    }
+
+    /// Starts from a previous build held in memory (`serve`), or from none.
+    pub fn resume(previous: Option<Previous>) -> BuildCache {
         BuildCache {
             previous,
             keys: Mutex::default(),
@@ -226,6 +249,25 @@ impl BuildCache {
             search_chars: Mutex::default(),
             reused: AtomicUsize::new(0),
         }
+    }
+
+    /// Gives the previous build back, untouched by this one unless it proof-read
+    /// (a build that is thrown away).
+    pub fn into_previous(self) -> Option<Previous> {
+        self.previous
+    }
+
+    /// What this build leaves for the next one, held in memory instead of written
+    /// beside the output (`serve`): its keys, its proof-reading findings and its
+    /// `manifest`, published in `dir`.
+    pub fn into_next(self, dir: &Path, manifest: Manifest) -> Previous {
+        Previous::new(
+            dir,
+            self.keys.into_inner().expect("cache lock"),
+            self.lint.into_inner().expect("cache lock"),
+            manifest,
+            self.search_chars.into_inner().expect("cache lock"),
+        )
     }
 
     /// Whether `rel` can be taken from the previous build: same key, and the file is
@@ -268,6 +310,11 @@ impl BuildCache {
         self.note(rel, key);
         self.reused.fetch_add(1, Ordering::Relaxed);
         Ok((sha256, size))
+    }
+
+    /// Every file the previous build published, when there is a cache.
+    pub fn published(&self) -> Option<Vec<String>> {
+        self.previous.as_ref().map(Previous::published)
     }
 
     /// The previous build's manifest, when there is a cache.

@@ -14,11 +14,13 @@ mod cache;
 mod findings;
 mod fixed;
 mod render;
+mod session;
 mod stamp;
 mod texts;
 mod timings;
 
 pub use cache::{BuildCache, Keys};
+pub use session::{Pending, Session};
 pub use stamp::{KEPT_WARNINGS, kept_warnings};
 pub use texts::{DocText, DocTexts};
 pub use timings::Timings;
@@ -81,6 +83,23 @@ pub struct BuildSummary {
     pub phases: Vec<timings::Phase>,
 }
 
+impl BuildSummary {
+    /// The warnings as `build` and `serve` print them: the proof-reader's findings past
+    /// the first [`KEPT_WARNINGS`] only counted.
+    pub fn warnings_shown(&self) -> String {
+        let shown = kept_warnings(&self.warnings.0);
+        let more = self.warnings_total.saturating_sub(shown.len());
+        let mut text = Diagnostics(shown).to_string();
+        if more > 0 {
+            text.push_str(&format!(
+                "warning: {more} more proof-reading finding{} not shown: `gongshi check` lists them all\n",
+                if more == 1 { "" } else { "s" }
+            ));
+        }
+        text
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum BuildError {
     /// Problems in the site's files; each names file and line.
@@ -105,6 +124,11 @@ pub struct LoadedSite {
 
 /// Reads and validates everything. Errors of all files are reported together.
 pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildError> {
+    load_reusing(opts, None)
+}
+
+/// [`load`], taking the documents that did not change from `memo` (`serve`).
+pub fn load_reusing(opts: &BuildOptions, memo: Option<&mut content::LoadMemo>) -> Result<LoadedSite, BuildError> {
     let mut config = SiteConfig::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = crate::config::normalise_base_url(url).map_err(|m| {
@@ -113,7 +137,7 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildError> {
         })?;
     }
     let (tree, theme) = rayon::join(
-        || content::load(&opts.root, opts.drafts),
+        || content::load_reusing(&opts.root, opts.drafts, memo),
         || Theme::load(&opts.root, &config.theme),
     );
     let mut diags = Diagnostics::default();
@@ -191,14 +215,7 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
         .phase("publish", || {
             BuildCache::forget(&opts.output_dir)?;
             Stamp::forget(&opts.output_dir)?;
-            let published = cache.manifest().map(|m| {
-                m.files
-                    .iter()
-                    .map(|f| f.path.clone())
-                    .chain([MANIFEST_FILE.to_string()])
-                    .collect::<Vec<_>>()
-            });
-            staging.commit(published.as_deref())?;
+            staging.commit(cache.published().as_deref())?;
             cache.save(&opts.output_dir)?;
             match stamp {
                 Some(stamp) => stamp
@@ -211,42 +228,6 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
     summary.phases = timings.phases();
     summary.elapsed = start.elapsed();
     Ok(summary)
-}
-
-/// Builds into a fresh directory beside `opts.output_dir` and returns it (serve),
-/// reusing what did not change from `previous` (the directory served until now).
-pub fn build_to_new_dir(opts: &BuildOptions, previous: Option<&Path>) -> Result<(PathBuf, BuildSummary), BuildError> {
-    let start = Instant::now();
-    let site = load(opts)?;
-    let staging = StagingDir::beside(&opts.output_dir).map_err(|source| BuildError::Io {
-        path: opts.output_dir.clone(),
-        source,
-    })?;
-    let cache = previous.map_or_else(BuildCache::disabled, BuildCache::open);
-    let keys = Keys::new(&site, opts);
-    let (mut summary, _) = render_recorded(
-        &site,
-        opts,
-        &staging,
-        &ProgressBar::hidden(),
-        &Timings::default(),
-        (&cache, &keys),
-    )?;
-    summary.warnings_total = crate::lint::apply(
-        &site.tree,
-        &site.config,
-        &mut summary.warnings,
-        &cache.lint_memo(&keys),
-        None,
-    );
-    // Not fatal: without its keys the next build is a full one.
-    let _ = cache.save(staging.path());
-    summary.elapsed = start.elapsed();
-    let dir = staging.keep().map_err(|source| BuildError::Io {
-        path: opts.output_dir.clone(),
-        source,
-    })?;
-    Ok((dir, summary))
 }
 
 /// Loads and renders everything without writing (`gongshi check`). Against

@@ -19,6 +19,16 @@ pub struct Phase {
     pub peak_kib: Option<u64>,
 }
 
+impl std::fmt::Display for Phase {
+    /// `  name    123 ms  peak   456 MB`, as `--timings` prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let peak = self
+            .peak_kib
+            .map_or(String::new(), |k| format!("  peak {:>5} MB", k / 1024));
+        writeln!(f, "  {:<24} {:>7} ms{peak}", self.name, self.took.as_millis())
+    }
+}
+
 /// Phases in the order they finished. Cheap enough to be always on.
 #[derive(Debug, Default)]
 pub struct Timings {

@@ -52,6 +52,9 @@ enum Command {
         /// Include documents marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print the wall time of each phase of every build.
+        #[arg(long)]
+        timings: bool,
     },
     /// Load, validate and proof-read everything without writing a site; exit 1 on
     /// errors (and on warnings with --deny-warnings).
@@ -134,7 +137,16 @@ pub fn run() -> ExitCode {
             interface,
             port,
             drafts,
-        } => gongshi::serve::serve(&cli.root, &interface, port, drafts).map(|_| ExitCode::SUCCESS),
+            timings,
+        } => {
+            let opts = gongshi::serve::ServeOptions {
+                interface,
+                port,
+                drafts,
+                timings,
+            };
+            gongshi::serve::serve(&cli.root, &opts).map(|_| ExitCode::SUCCESS)
+        }
         Command::New {
             what: NewCommand::Report { year, section },
         } => gongshi::scaffold::new_report(&cli.root, &section, year)
@@ -218,10 +230,7 @@ fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<ExitCode> {
             }
             if timings {
                 for p in &s.phases {
-                    let peak = p
-                        .peak_kib
-                        .map_or(String::new(), |k| format!("  peak {:>5} MB", k / 1024));
-                    eprintln!("  {:<24} {:>7} ms{peak}", p.name, p.took.as_millis());
+                    eprint!("{p}");
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -236,15 +245,7 @@ fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<ExitCode> {
 
 /// A build's warnings, the proof-reader's findings cut short when there are many.
 fn print_warnings(s: &build::BuildSummary) {
-    let shown = build::kept_warnings(&s.warnings.0);
-    eprint!("{}", Diagnostics(shown.clone()));
-    let more = s.warnings_total.saturating_sub(shown.len());
-    if more > 0 {
-        eprintln!(
-            "warning: {more} more proof-reading finding{} not shown: `gongshi check` lists them all",
-            if more == 1 { "" } else { "s" }
-        );
-    }
+    eprint!("{}", s.warnings_shown());
 }
 
 fn run_verify(dir: &Path) -> anyhow::Result<ExitCode> {

@@ -1,8 +1,9 @@
 //! Walking `content/` into a [`ContentTree`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -10,6 +11,7 @@ use walkdir::WalkDir;
 
 use super::document::{DocumentInput, SectionFrontMatter, parse_document, parse_section_front_matter};
 use super::front_matter::{decode_utf8, normalise_newlines, split};
+use super::memo::{Fingerprint, LoadMemo, Remembered};
 use super::versions::{DocVersion, attach, split_version};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
@@ -103,6 +105,27 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Loads `ROOT/content`. Drafts are dropped unless `include_drafts`.
 pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostics> {
+    load_reusing(root, include_drafts, None)
+}
+
+/// A document file as step 4 of [`load_reusing`] gives it.
+struct Loaded {
+    path: PathBuf,
+    /// Its metadata, if it is to be remembered.
+    fingerprint: Option<Fingerprint>,
+    /// Read from the file, not taken from the memo.
+    read: bool,
+    section_kind: Option<Kind>,
+    version: Option<(String, u32)>,
+    doc: Document,
+}
+
+/// [`load`], taking unchanged documents from `memo` and leaving this load's in it.
+pub fn load_reusing(
+    root: &Path,
+    include_drafts: bool,
+    memo: Option<&mut LoadMemo>,
+) -> Result<ContentTree, Diagnostics> {
     let content_dir = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::default();
     if !content_dir.is_dir() {
@@ -247,16 +270,35 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
     }
 
     // 4. Documents, read and validated in parallel. Each file's text is dropped once its
-    // document is made, which keeps it packed on the shelf.
+    // document is made, which keeps it packed on the shelf. With a memo, a file that did
+    // not change is not read at all.
     let shelf = Shelf::new().ok().map(Arc::new);
-    let parsed: Vec<Result<(Option<(String, u32)>, Document), Diagnostic>> = pages
+    let read_at = SystemTime::now();
+    let known = memo.as_deref();
+    let parsed: Vec<Result<Loaded, Diagnostic>> = pages
         .into_par_iter()
         .map(|(path, rel)| {
-            let ft = read_text(root, &path)?;
             let (section, stem) = match rel.rsplit_once('/') {
                 Some((dir, file)) => (dir.to_string(), file.trim_end_matches(".md").to_string()),
                 None => (String::new(), rel.trim_end_matches(".md").to_string()),
             };
+            let section_kind = sections.get(&section).and_then(|s| s.kind);
+            // The metadata before the text: a write in between makes it older, not newer.
+            let meta = known.and_then(|_| std::fs::metadata(&path).ok());
+            if let Some(r) = known
+                .zip(meta.as_ref())
+                .and_then(|(m, meta)| m.get(&path, meta, section_kind))
+            {
+                return Ok(Loaded {
+                    fingerprint: Some(r.fingerprint.clone()),
+                    read: false,
+                    path,
+                    section_kind,
+                    version: r.version.clone(),
+                    doc: r.doc.clone(),
+                });
+            }
+            let ft = read_text(root, &path)?;
             let dir = if section.is_empty() {
                 String::new()
             } else {
@@ -268,7 +310,6 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
                 None => format!("{dir}{stem}/"),
             };
             let s = split(&ft.rel, &ft.text)?;
-            let section_kind = sections.get(&section).and_then(|s| s.kind);
             let mut doc = parse_document(DocumentInput {
                 file: &ft.rel,
                 text: &ft.text,
@@ -281,18 +322,46 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
             if let Some(shelf) = &shelf {
                 doc.shelve(shelf);
             }
-            Ok((version.map(|(base, n)| (format!("{dir}{base}/"), n)), doc))
+            Ok(Loaded {
+                fingerprint: meta.and_then(|meta| Fingerprint::settled(&meta, read_at)),
+                read: true,
+                path,
+                section_kind,
+                version: version.map(|(base, n)| (format!("{dir}{base}/"), n)),
+                doc,
+            })
         })
         .collect();
     let mut documents = Vec::new();
     let mut versions = Vec::new();
+    let mut remembered = HashMap::new();
+    let mut read = 0;
     for r in parsed {
-        match r {
-            Ok((_, d)) if d.draft && !include_drafts => {}
-            Ok((None, d)) => documents.push(d),
-            Ok((Some((base, n)), d)) => versions.push((base, n, d)),
-            Err(d) => diags.push(d),
+        let loaded = match r {
+            Ok(loaded) => loaded,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        read += usize::from(loaded.read);
+        if let (Some(fingerprint), Some(_)) = (loaded.fingerprint, &memo) {
+            let r = Remembered {
+                fingerprint,
+                section_kind: loaded.section_kind,
+                version: loaded.version.clone(),
+                doc: loaded.doc.clone(),
+            };
+            remembered.insert(loaded.path, r);
         }
+        match (loaded.version, loaded.doc) {
+            (_, d) if d.draft && !include_drafts => {}
+            (None, d) => documents.push(d),
+            (Some((base, n)), d) => versions.push((base, n, d)),
+        }
+    }
+    if let Some(memo) = memo {
+        memo.replace(remembered, read);
     }
     documents.sort_by(|a, b| a.url_path.cmp(&b.url_path));
     let versions = attach(&documents, versions, &mut diags);

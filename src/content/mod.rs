@@ -9,9 +9,11 @@ pub mod document;
 pub mod front_matter;
 pub mod kind;
 mod load;
+pub mod memo;
 pub mod metrics;
 pub mod versions;
 
 pub use document::Document;
 pub use kind::Kind;
-pub use load::{ContentTree, Section, is_ignored_name, load};
+pub use load::{ContentTree, Section, is_ignored_name, load, load_reusing};
+pub use memo::LoadMemo;

@@ -160,10 +160,20 @@ impl StagingDir {
     /// the kept files are linked in and the folders swapped: old output aside, new in,
     /// old removed (put back if the second rename fails).
     /// `previous` lists the files the output holds, when known.
-    pub fn commit(mut self, previous: Option<&[String]>) -> io::Result<()> {
+    pub fn commit(self, previous: Option<&[String]>) -> io::Result<()> {
+        self.commit_guarded(previous, || ())
+    }
+
+    /// [`StagingDir::commit`], holding what `guard` returns while files of the output are
+    /// replaced, and not while an old output is removed: `serve` passes the lock its
+    /// HTTP threads take to open a file, so that none finds a file or the whole folder
+    /// missing half-way.
+    pub fn commit_guarded<G>(mut self, previous: Option<&[String]>, guard: impl FnOnce() -> G) -> io::Result<()> {
         let kept = std::mem::take(&mut *self.kept.lock().expect("not poisoned"));
         if !kept.is_empty() && self.written.load(Ordering::Relaxed) <= kept.len() {
+            let held = guard();
             super::update::update_in_place(&self.path, &self.target, &kept, previous)?;
+            drop(held);
             self.committed = true;
             return fs::remove_dir_all(&self.path);
         }
@@ -171,10 +181,11 @@ impl StagingDir {
         let target = self.target.clone();
         let old = beside(&target, &format!("old-{}", std::process::id()));
         let had_old = target.exists();
+        if had_old && old.exists() {
+            fs::remove_dir_all(&old)?;
+        }
+        let held = guard();
         if had_old {
-            if old.exists() {
-                fs::remove_dir_all(&old)?;
-            }
             fs::rename(&target, &old)?;
         }
         if let Err(e) = fs::rename(&self.path, &target) {
@@ -183,6 +194,7 @@ impl StagingDir {
             }
             return Err(e);
         }
+        drop(held);
         self.committed = true;
         if had_old {
             remove_tree(&old)?;
@@ -197,14 +209,6 @@ impl StagingDir {
         files
             .par_iter()
             .try_for_each(|rel| link_or_copy(&self.target.join(rel), &self.path.join(rel)))
-    }
-
-    /// Keeps the directory where it is (for `serve`, which switches directories).
-    pub fn keep(mut self) -> io::Result<PathBuf> {
-        let kept = std::mem::take(&mut *self.kept.lock().expect("not poisoned"));
-        self.link(&kept)?;
-        self.committed = true;
-        Ok(self.path.clone())
     }
 }
 

@@ -1,6 +1,8 @@
 //! `gongshi serve`: builds the site into a temporary folder (never `public/`), serves it
 //! over HTTP, rebuilds when sources change and tells open pages to reload, or shows
-//! them the build error while the last good version stays up.
+//! them the build error while the last good version stays up. Each rebuild starts from
+//! the last one, kept in memory ([`build::Session`]), and moves only the files that
+//! changed into the served folder.
 //!
 //! - [`state`]: the served folder and the build status, shared with the HTTP threads;
 //! - [`server`]: HTTP (files, the live-reload script, the long-polled status);
@@ -17,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
 
-use crate::build::{self, BuildOptions};
+use crate::build::{BuildOptions, Session};
 use state::Shared;
 use watch::{SiteWatcher, Wait};
 
@@ -28,14 +30,31 @@ const TICK: Duration = Duration::from_millis(200);
 /// pause still gets served.
 const MAX_DISCARDED: u32 = 3;
 
+/// Where to serve, and how to build.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub interface: String,
+    pub port: u16,
+    pub drafts: bool,
+    /// Print the phases of every build (`--timings`).
+    pub timings: bool,
+}
+
 /// Serves until the process is interrupted.
-pub fn serve(root: &Path, interface: &str, port: u16, drafts: bool) -> anyhow::Result<()> {
-    serve_until(root, interface, port, drafts, Arc::new(AtomicBool::new(false)))
+pub fn serve(root: &Path, opts: &ServeOptions) -> anyhow::Result<()> {
+    serve_until(root, opts, Arc::new(AtomicBool::new(false)))
 }
 
 /// Serves until `stop` is set (noticed within a fraction of a second), then shuts the
 /// server down and removes the built sites.
-pub fn serve_until(root: &Path, interface: &str, port: u16, drafts: bool, stop: Arc<AtomicBool>) -> anyhow::Result<()> {
+pub fn serve_until(root: &Path, opts: &ServeOptions, stop: Arc<AtomicBool>) -> anyhow::Result<()> {
+    let ServeOptions {
+        interface,
+        port,
+        drafts,
+        timings,
+    } = opts.clone();
+    let interface = interface.as_str();
     let host = if interface.contains(':') {
         format!("[{interface}]")
     } else {
@@ -46,7 +65,7 @@ pub fn serve_until(root: &Path, interface: &str, port: u16, drafts: bool, stop: 
         tiny_http::Server::http((interface, port)).map_err(|e| anyhow!("cannot listen on {host}:{port}: {e}"))?;
     let mut watcher = SiteWatcher::new(root).with_context(|| format!("cannot watch {} for changes", root.display()))?;
     let work = WorkDir::new().context("cannot create a folder for the served site")?;
-    let opts = BuildOptions {
+    let build_opts = BuildOptions {
         root: root.to_path_buf(),
         output_dir: work.0.join("site"),
         base_url: Some(base_url.clone()),
@@ -56,7 +75,8 @@ pub fn serve_until(root: &Path, interface: &str, port: u16, drafts: bool, stop: 
 
     let shared = Arc::new(Shared::new());
     let mut discarded = 0;
-    rebuild(&opts, &shared, &mut watcher, &mut discarded, "built");
+    let mut session = Session::new(build_opts);
+    rebuild(&mut session, &shared, &mut watcher, &mut discarded, ("built", timings));
     let http_thread = server::spawn(http, shared.clone(), stop.clone());
     println!("serving {} at {base_url} (Ctrl+C to stop)", root.display());
 
@@ -68,7 +88,13 @@ pub fn serve_until(root: &Path, interface: &str, port: u16, drafts: bool, stop: 
             Wait::Changed(_) if stop.load(Ordering::SeqCst) => break Ok(()),
             Wait::Changed(paths) => {
                 println!("changed: {}", describe(&paths));
-                rebuild(&opts, &shared, &mut watcher, &mut discarded, "rebuilt");
+                rebuild(
+                    &mut session,
+                    &shared,
+                    &mut watcher,
+                    &mut discarded,
+                    ("rebuilt", timings),
+                );
             }
             Wait::Idle => {}
             Wait::Closed => break Err(anyhow!("file watching stopped unexpectedly")),
@@ -84,13 +110,18 @@ pub fn serve_until(root: &Path, interface: &str, port: u16, drafts: bool, stop: 
     result
 }
 
-/// Builds into a new folder and switches to it, or records the error and keeps serving
+/// Builds and publishes into the served folder, or records the error and keeps serving
 /// the previous site.
-fn rebuild(opts: &BuildOptions, shared: &Shared, watcher: &mut SiteWatcher, discarded: &mut u32, verb: &str) {
+/// `(verb, timings)`: what to call the build, and whether to print its phases.
+fn rebuild(
+    session: &mut Session,
+    shared: &Shared,
+    watcher: &mut SiteWatcher,
+    discarded: &mut u32,
+    (verb, timings): (&str, bool),
+) {
     let start = Instant::now();
-    // Pages whose inputs did not change are linked from the site served until now.
-    let previous = shared.site().clone();
-    let result = build::build_to_new_dir(opts, previous.as_deref());
+    let result = session.build();
     // Sources changed while the build was reading them: it may have caught a file
     // half-written (a page cut short, or a bogus error such as invalid UTF-8 or a
     // missing front matter) or mixed old and new files. While a whole site is being
@@ -99,29 +130,32 @@ fn rebuild(opts: &BuildOptions, shared: &Shared, watcher: &mut SiteWatcher, disc
     // watcher, so the next wait returns at once.
     if watcher.changed_meanwhile() && shared.site().is_some() && *discarded < MAX_DISCARDED {
         *discarded += 1;
-        if let Ok((dir, _)) = &result {
-            let _ = std::fs::remove_dir_all(dir);
-            let _ = build::BuildCache::forget(dir);
+        if let Ok(pending) = result {
+            session.discard(pending);
         }
         println!("sources changed during the build; building again");
         return;
     }
     *discarded = 0;
-    match result {
-        Ok((dir, summary)) => {
-            eprint!("{}", summary.warnings);
-            if let Some(old) = shared.publish(dir) {
-                // Best effort: on Windows a file still being sent keeps it alive;
-                // the whole work folder goes when serve stops.
-                let _ = std::fs::remove_dir_all(&old);
-                let _ = build::BuildCache::forget(&old);
-            }
+    match result.and_then(|pending| session.publish(pending, || shared.lock_site())) {
+        Ok(mut summary) => {
+            // Open pages reload now; the proof-reader's findings follow in the terminal.
+            shared.publish(session.dir().to_path_buf());
+            let reloaded = start.elapsed();
+            session.proof_read(&mut summary);
+            eprint!("{}", summary.warnings_shown());
             println!(
-                "{verb} {} pages ({} unchanged) in {} ms",
+                "{verb} {} pages ({} unchanged) in {} ms, proof-read in {} ms",
                 summary.pages,
                 summary.reused,
-                start.elapsed().as_millis()
+                reloaded.as_millis(),
+                (start.elapsed() - reloaded).as_millis()
             );
+            if timings {
+                for p in &summary.phases {
+                    print!("{p}");
+                }
+            }
         }
         Err(e) => {
             let text = e.to_string();

@@ -2,7 +2,7 @@
 //! build status that live-reload clients long-poll.
 
 use std::path::PathBuf;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 /// The outcome of the latest build, as live-reload clients see it.
@@ -45,18 +45,22 @@ impl Shared {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The site folder. Hold the guard while opening a file: the previous folder is
-    /// deleted only after [`Shared::publish`] has taken the write lock, so a file
-    /// opened under the guard is never pulled away half-way.
+    /// The site folder. Hold the guard while opening a file: files of the folder are
+    /// replaced only under [`Shared::lock_site`], so a file opened under the guard is
+    /// never found missing half-way.
     pub fn site(&self) -> RwLockReadGuard<'_, Option<PathBuf>> {
         self.site.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Switches to a freshly built site; returns the previous folder, now unused.
-    pub fn publish(&self, dir: PathBuf) -> Option<PathBuf> {
-        let old = self.site.write().unwrap_or_else(PoisonError::into_inner).replace(dir);
+    /// Keeps files from being opened while the guard is held (a build being moved in).
+    pub fn lock_site(&self) -> RwLockWriteGuard<'_, Option<PathBuf>> {
+        self.site.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Serves `dir`, freshly built, and tells the open pages to reload.
+    pub fn publish(&self, dir: PathBuf) {
+        *self.lock_site() = Some(dir);
         self.set_status(None);
-        old
     }
 
     /// Records a failed build; the last good site stays in place.
@@ -104,6 +108,7 @@ impl Shared {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
     use std::sync::Arc;
 
     #[test]
@@ -122,9 +127,10 @@ mod tests {
         assert_eq!(status.version, 1);
         assert_eq!(status.error.as_deref(), Some("boom"));
 
-        assert_eq!(shared.publish(PathBuf::from("a")), None);
+        shared.publish(PathBuf::from("a"));
         assert_eq!(shared.status().error, None);
-        assert_eq!(shared.publish(PathBuf::from("b")), Some(PathBuf::from("a")));
+        assert_eq!(shared.site().as_deref(), Some(Path::new("a")));
+        shared.publish(PathBuf::from("a"));
         assert_eq!(shared.status().version, 3);
     }
 }
