@@ -5,8 +5,8 @@
 //! 13,000 reports). `serve` builds the same site again and again in one process, so a
 //! [`Session`] keeps them in memory instead. It publishes into one served folder, in
 //! place like `build` (only the changed files are moved in), under the lock the HTTP
-//! threads take to open a file. It proof-reads after the open pages have been told to
-//! reload: the findings are for the terminal, not for the site. And it reads again only
+//! threads take to open a file. It writes the manifest (100 MB) and proof-reads after the
+//! open pages have been told to reload: no page waits for either. And it reads again only
 //! the documents whose files changed ([`crate::content::memo`]).
 
 use std::path::Path;
@@ -14,11 +14,12 @@ use std::path::Path;
 use indicatif::ProgressBar;
 
 use super::cache::{BuildCache, Keys, Previous};
-use super::{BuildError, BuildOptions, BuildSummary, KEPT_WARNINGS, LoadedSite, Timings, render_recorded};
+use super::{BuildError, BuildOptions, BuildSummary, KEPT_WARNINGS, LoadedSite, Timings, render_unwritten};
 use crate::content::LoadMemo;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::StagingDir;
 use crate::record::Manifest;
+use crate::record::manifest::MANIFEST_FILE;
 
 /// Builds of one site into one folder, each reusing what the last published one made.
 pub struct Session {
@@ -70,7 +71,7 @@ impl Session {
     /// reusing every file whose inputs did not change since the last published build.
     pub fn build(&mut self) -> Result<Pending, BuildError> {
         if self.unread.is_some() {
-            self.finish(&mut Diagnostics::default());
+            self.finish(&mut Diagnostics::default(), &Timings::default());
         }
         let timings = Timings::default();
         let site = timings.phase("load content", || {
@@ -82,7 +83,7 @@ impl Session {
             source,
         })?;
         let cache = BuildCache::resume(self.last.take());
-        let rendered = render_recorded(
+        let rendered = render_unwritten(
             &site,
             &self.opts,
             &staging,
@@ -115,7 +116,7 @@ impl Session {
 
     /// Moves a build into the served folder, holding what `guard` returns while files
     /// there are replaced. Its warnings are those of rendering until
-    /// [`Session::proof_read`] adds the proof-reader's.
+    /// [`Session::complete`] adds the proof-reader's.
     pub fn publish<G>(&mut self, pending: Pending, guard: impl FnOnce() -> G) -> Result<BuildSummary, BuildError> {
         let Pending {
             site,
@@ -126,9 +127,12 @@ impl Session {
             mut summary,
             timings,
         } = pending;
-        let committed = timings.phase("publish", || {
-            staging.commit_guarded(cache.published().as_deref(), guard)
-        });
+        // The manifest stays as it was until [`Session::complete`] writes this build's.
+        let published = cache.published();
+        if published.is_some() && self.opts.output_dir.join(MANIFEST_FILE).is_file() {
+            staging.keep_file(MANIFEST_FILE);
+        }
+        let committed = timings.phase("publish", || staging.commit_guarded(published.as_deref(), guard));
         summary.phases = timings.phases();
         if let Err(source) = committed {
             // The served folder may be half updated: the next build makes all of it.
@@ -146,17 +150,18 @@ impl Session {
         Ok(summary)
     }
 
-    /// Proof-reads the build published last, as `build` does: `summary` gets every
+    /// Completes the build published last with what open pages do not wait for: writes
+    /// its `manifest.json`, and proof-reads it as `build` does. `summary` gets every
     /// warning but the findings past the first [`KEPT_WARNINGS`], and the count of all.
-    pub fn proof_read(&mut self, summary: &mut BuildSummary) {
+    pub fn complete(&mut self, summary: &mut BuildSummary) {
         let timings = Timings::default();
-        summary.warnings_total = timings.phase("proof-read", || self.finish(&mut summary.warnings));
+        summary.warnings_total = self.finish(&mut summary.warnings, &timings);
         summary.phases.extend(timings.phases());
     }
 
-    /// Proof-reads the unread build into `warnings` and keeps it as the last one;
+    /// Completes the unread build into `warnings` and keeps it as the last one;
     /// returns how many warnings there were in all.
-    fn finish(&mut self, warnings: &mut Diagnostics) -> usize {
+    fn finish(&mut self, warnings: &mut Diagnostics, timings: &Timings) -> usize {
         let Some(Unread {
             site,
             keys,
@@ -166,14 +171,33 @@ impl Session {
         else {
             return warnings.0.len();
         };
-        let total = crate::lint::apply(
-            &site.tree,
-            &site.config,
-            warnings,
-            &cache.lint_memo(&keys),
-            Some(KEPT_WARNINGS),
-        );
-        self.last = Some(cache.into_next(&self.opts.output_dir, manifest));
+        let dir = &self.opts.output_dir;
+        if let Err(e) = timings.phase("write manifest", || write_manifest(dir, &manifest)) {
+            warnings.push(
+                Diagnostic::warning(dir.join(MANIFEST_FILE), format!("cannot write the manifest: {e}"))
+                    .with_help("the site is served without an up-to-date manifest.json; check the disk"),
+            );
+        }
+        let total = timings.phase("proof-read", || {
+            crate::lint::apply(
+                &site.tree,
+                &site.config,
+                warnings,
+                &cache.lint_memo(&keys),
+                Some(KEPT_WARNINGS),
+            )
+        });
+        self.last = Some(cache.into_next(dir, manifest));
         total
     }
+}
+
+/// Writes `manifest.json` into `dir` whole: beside it first, then renamed in.
+fn write_manifest(dir: &Path, manifest: &Manifest) -> std::io::Result<()> {
+    let temporary = crate::output::writer::beside(dir, MANIFEST_FILE);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&temporary)?);
+    manifest.write_json(&mut out)?;
+    std::io::Write::flush(&mut out)?;
+    drop(out);
+    std::fs::rename(&temporary, dir.join(MANIFEST_FILE))
 }

@@ -202,6 +202,12 @@ impl StagingDir {
         Ok(())
     }
 
+    /// Keeps the output's file `rel` as it is, as if it had been reused (`serve` writes
+    /// its manifest once the pages are published).
+    pub fn keep_file(&self, rel: &str) {
+        self.kept.lock().expect("not poisoned").push(rel.to_string());
+    }
+
     /// Hard-links files of the output being replaced into the staging folder, several
     /// at a time (they were linked by the rendering threads before being only noted).
     fn link(&self, files: &[String]) -> io::Result<()> {

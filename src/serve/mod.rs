@@ -139,13 +139,13 @@ fn rebuild(
     *discarded = 0;
     match result.and_then(|pending| session.publish(pending, || shared.lock_site())) {
         Ok(mut summary) => {
-            // Open pages reload now; the proof-reader's findings follow in the terminal.
+            // Open pages reload now; the manifest and the proof-reader's findings follow.
             shared.publish(session.dir().to_path_buf());
             let reloaded = start.elapsed();
-            session.proof_read(&mut summary);
+            session.complete(&mut summary);
             eprint!("{}", summary.warnings_shown());
             println!(
-                "{verb} {} pages ({} unchanged) in {} ms, proof-read in {} ms",
+                "{verb} {} pages ({} unchanged) in {} ms; manifest and proof-reading {} ms more",
                 summary.pages,
                 summary.reused,
                 reloaded.as_millis(),
