@@ -110,7 +110,8 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
 
 /// A document file as step 4 of [`load_reusing`] gives it.
 struct Loaded {
-    path: PathBuf,
+    /// Its path under `content/`.
+    rel: String,
     /// Its metadata, if it is to be remembered.
     fingerprint: Option<Fingerprint>,
     /// Read from the file, not taken from the memo.
@@ -287,12 +288,12 @@ pub fn load_reusing(
             let meta = known.and_then(|_| std::fs::metadata(&path).ok());
             if let Some(r) = known
                 .zip(meta.as_ref())
-                .and_then(|(m, meta)| m.get(&path, meta, section_kind))
+                .and_then(|(m, meta)| m.get(&rel, meta, section_kind))
             {
                 return Ok(Loaded {
                     fingerprint: Some(r.fingerprint.clone()),
                     read: false,
-                    path,
+                    rel,
                     section_kind,
                     version: r.version.clone(),
                     doc: r.doc.clone(),
@@ -325,7 +326,7 @@ pub fn load_reusing(
             Ok(Loaded {
                 fingerprint: meta.and_then(|meta| Fingerprint::settled(&meta, read_at)),
                 read: true,
-                path,
+                rel,
                 section_kind,
                 version: version.map(|(base, n)| (format!("{dir}{base}/"), n)),
                 doc,
@@ -352,7 +353,7 @@ pub fn load_reusing(
                 version: loaded.version.clone(),
                 doc: loaded.doc.clone(),
             };
-            remembered.insert(loaded.path, r);
+            remembered.insert(loaded.rel, r);
         }
         match (loaded.version, loaded.doc) {
             (_, d) if d.draft && !include_drafts => {}

@@ -11,7 +11,6 @@
 
 use std::collections::HashMap;
 use std::fs::Metadata;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::{Document, Kind};
@@ -70,25 +69,26 @@ pub struct Remembered {
     pub doc: Document,
 }
 
-/// Documents by absolute path; see the module's doc.
+/// Documents by path under `content/` (a string: hashing a `Path` goes component by
+/// component); see the module's doc.
 #[derive(Default)]
 pub struct LoadMemo {
-    files: HashMap<PathBuf, Remembered>,
+    files: HashMap<String, Remembered>,
     /// Document files the last load read (the others came from here).
     read: usize,
 }
 
 impl LoadMemo {
-    /// What was parsed from `path`, if the file is unchanged (`meta`, read now) and its
-    /// section gives the same kind.
-    pub fn get(&self, path: &Path, meta: &Metadata, section_kind: Option<Kind>) -> Option<&Remembered> {
+    /// What was parsed from `rel` (under `content/`), if the file is unchanged (`meta`,
+    /// read now) and its section gives the same kind.
+    pub fn get(&self, rel: &str, meta: &Metadata, section_kind: Option<Kind>) -> Option<&Remembered> {
         self.files
-            .get(path)
+            .get(rel)
             .filter(|r| r.section_kind == section_kind && r.fingerprint.matches(meta))
     }
 
     /// Replaces what is remembered with what a load parsed, having read `read` files.
-    pub fn replace(&mut self, files: HashMap<PathBuf, Remembered>, read: usize) {
+    pub fn replace(&mut self, files: HashMap<String, Remembered>, read: usize) {
         self.files = files;
         self.read = read;
     }
@@ -104,6 +104,7 @@ mod tests {
     use super::*;
     use crate::content::load_reusing;
     use std::fs;
+    use std::path::Path;
 
     fn write(root: &Path, rel: &str, text: &str, age: Duration) {
         let path = root.join(rel);
@@ -155,7 +156,7 @@ mod tests {
             .write(true)
             .open(root.join("content/reports/2018.md"))
             .unwrap();
-        file.set_modified(memo.files[&root.join("content/reports/2018.md")].fingerprint.modified)
+        file.set_modified(memo.files["reports/2018.md"].fingerprint.modified)
             .unwrap();
         if cfg!(unix) {
             let edited = load_reusing(root, false, Some(&mut memo)).unwrap();
@@ -169,10 +170,10 @@ mod tests {
         let fresh = load_reusing(root, false, Some(&mut memo)).unwrap();
         assert_eq!(bodies(&fresh), ["甲", "丁"]);
         assert_eq!(memo.files_read(), 1);
-        assert!(!memo.files.contains_key(&root.join("content/reports/2018.md")));
+        assert!(!memo.files.contains_key("reports/2018.md"));
         load_reusing(root, false, Some(&mut memo)).unwrap();
         assert_eq!(memo.files_read(), 1, "read again until it has settled");
-        assert!(memo.files.contains_key(&root.join("content/reports/2017.md")));
+        assert!(memo.files.contains_key("reports/2017.md"));
 
         // A section that gives another kind: its documents are parsed again.
         write(
@@ -189,7 +190,7 @@ mod tests {
         fs::remove_file(root.join("content/reports/2017.md")).unwrap();
         let removed = load_reusing(root, false, Some(&mut memo)).unwrap();
         assert_eq!(bodies(&removed), ["丁"]);
-        assert!(!memo.files.contains_key(&root.join("content/reports/2017.md")));
+        assert!(!memo.files.contains_key("reports/2017.md"));
     }
 
     #[test]

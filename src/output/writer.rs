@@ -246,12 +246,27 @@ impl Sink for StagingDir {
     /// hard-linked: no bytes copied, and the previous output keeps its own entry (it is
     /// never written to).
     fn reuse(&self, rel: &str, from: &Path, _known: &Reused) -> io::Result<()> {
-        if from == self.target.join(rel) {
+        if in_folder(from, &self.target, rel) {
             self.kept.lock().expect("not poisoned").push(rel.to_string());
             return Ok(());
         }
         link_or_copy(from, &self.path.join(rel))
     }
+}
+
+/// Whether `path` is `folder.join(rel)`. Compared as bytes first, without the allocation
+/// and the comparison of path components: this runs for every file reused, 132,000 times
+/// after an edit at 13,000 reports.
+fn in_folder(path: &Path, folder: &Path, rel: &str) -> bool {
+    let (path_bytes, folder_bytes) = (
+        path.as_os_str().as_encoded_bytes(),
+        folder.as_os_str().as_encoded_bytes(),
+    );
+    let quick = path_bytes.len() == folder_bytes.len() + 1 + rel.len()
+        && path_bytes.starts_with(folder_bytes)
+        && std::path::is_separator(char::from(path_bytes[folder_bytes.len()]))
+        && path_bytes.ends_with(rel.as_bytes());
+    quick || path == folder.join(rel)
 }
 
 /// A hard link at `to` to `from`, or a copy where links are not possible (another file
@@ -274,6 +289,16 @@ impl Drop for StagingDir {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_is_told_in_a_folder_by_its_bytes_or_its_components() {
+        let folder = Path::new("/tmp/site");
+        assert!(in_folder(&folder.join("a/index.html"), folder, "a/index.html"));
+        assert!(in_folder(Path::new("/tmp/site/./a/index.html"), folder, "a/index.html"));
+        assert!(!in_folder(Path::new("/tmp/sitex/a/index.html"), folder, "a/index.html"));
+        assert!(!in_folder(Path::new("/tmp/site/b/index.html"), folder, "a/index.html"));
+        assert!(!in_folder(Path::new("/tmp/other/a/index.html"), folder, "a/index.html"));
+    }
 
     #[test]
     fn commit_replaces_and_drop_discards() {
