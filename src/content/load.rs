@@ -276,6 +276,11 @@ pub fn load_reusing(
     let shelf = Shelf::new().ok().map(Arc::new);
     let read_at = SystemTime::now();
     let known = memo.as_deref();
+    // A document remembered keeps the shelf its source is on open. The few read again
+    // after the first load of a memo stay packed in memory instead: each load's shelf
+    // is a temporary file, and an editing session of many loads would otherwise keep
+    // one open per load.
+    let shelve = known.is_none_or(LoadMemo::is_empty);
     let parsed: Vec<Result<Loaded, Diagnostic>> = pages
         .into_par_iter()
         .map(|(path, rel)| {
@@ -320,7 +325,7 @@ pub fn load_reusing(
                 section_kind,
                 digest: ft.digest.clone(),
             })?;
-            if let Some(shelf) = &shelf {
+            if let Some(shelf) = shelf.as_ref().filter(|_| shelve) {
                 doc.shelve(shelf);
             }
             Ok(Loaded {

@@ -93,6 +93,11 @@ impl LoadMemo {
         self.read = read;
     }
 
+    /// Whether nothing is remembered (no load yet).
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
     /// How many document files the last load read rather than took from here.
     pub fn files_read(&self) -> usize {
         self.read
