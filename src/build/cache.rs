@@ -211,7 +211,9 @@ impl Previous {
 /// Reuses files of the previous build and collects this build's keys.
 pub struct BuildCache {
     previous: Option<Previous>,
-    keys: Mutex<BTreeMap<String, Key>>,
+    /// This build's files and keys as they come (a sorted map under the lock cost more
+    /// than reusing a file); see [`BuildCache::keys`].
+    keys: Mutex<Vec<(String, Key)>>,
     lint: Mutex<findings::Memory>,
     search_chars: Mutex<Option<u64>>,
     reused: AtomicUsize,
@@ -269,7 +271,7 @@ impl BuildCache {
     pub fn into_next(self, dir: &Path, manifest: Manifest) -> Previous {
         let mut next = Previous::new(
             dir,
-            self.keys.into_inner().expect("cache lock"),
+            self.take_keys(),
             self.lint.into_inner().expect("cache lock"),
             manifest,
             self.search_chars.into_inner().expect("cache lock"),
@@ -345,7 +347,14 @@ impl BuildCache {
         self.keys
             .lock()
             .expect("cache lock")
-            .insert(rel.to_string(), key.clone());
+            .push((rel.to_string(), key.clone()));
+    }
+
+    /// This build's keys by file, taken out; a file noted twice has its last key.
+    fn take_keys(&self) -> BTreeMap<String, Key> {
+        std::mem::take(&mut *self.keys.lock().expect("cache lock"))
+            .into_iter()
+            .collect()
     }
 
     /// Removes the cache files of `output_dir` (before the swap).
@@ -358,7 +367,7 @@ impl BuildCache {
     pub fn save(&self, output_dir: &Path) -> io::Result<()> {
         findings::write(output_dir, &std::mem::take(&mut *self.lint.lock().expect("cache lock")))?;
         let file = CacheFile {
-            files: std::mem::take(&mut *self.keys.lock().expect("cache lock")),
+            files: self.take_keys(),
             search_chars: *self.search_chars.lock().expect("cache lock"),
         };
         // Streamed: the file was once 170 MB at 13,000 reports, the findings in it.

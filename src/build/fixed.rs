@@ -49,8 +49,11 @@ pub struct Fixed<'a> {
     pub site: &'a LoadedSite,
     pub site_ctx: &'a SiteCtx,
     pub base: &'a Context,
-    /// The home page's years, with their pages.
-    pub years: &'a [YearGroup],
+    /// The years that have a page, newest first.
+    pub years: &'a [i32],
+    /// The home page's years, with their documents: made on first call, only if a page
+    /// that lists them is made.
+    pub year_groups: &'a (dyn Fn() -> &'a [YearGroup] + Sync),
     /// URLs of the comparison pages.
     pub compared: &'a [String],
     /// URL of the redirect script, for alias pages.
@@ -85,7 +88,7 @@ impl Fixed<'_> {
         put("sitemap/index.html", &|| {
             page("sitemap.html", "sitemap/", &|ctx| {
                 ctx.insert("tree", &listings::sitemap_tree(tree, site_ctx));
-                ctx.insert("years", self.years);
+                ctx.insert("years", (self.year_groups)());
             })
         })?;
 
@@ -139,7 +142,7 @@ impl Fixed<'_> {
         entries.extend(
             self.years
                 .iter()
-                .map(|g| entry(&listings::year_page_path(g.year), None)),
+                .map(|&year| entry(&listings::year_page_path(year), None)),
         );
         entries.extend(["sitemap/", "data/", "search/"].iter().map(|p| entry(p, None)));
         entries.extend(self.compared.iter().map(|u| entry(u, None)));

@@ -75,8 +75,7 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
             }
         }
     }
-    let years: std::collections::BTreeSet<i32> = tree.documents.iter().filter_map(listings::listed_year).collect();
-    for year in years {
+    for year in listings::listed_years(tree) {
         planned.push(Planned {
             out: page_out(&listings::year_page_path(year)),
             from: "gongshi (the page of a year's documents)".into(),
@@ -269,8 +268,13 @@ pub(super) fn render_site(
         })
         .collect();
 
-    // Sections (the root section is the home page).
-    let home = listings::home(tree, &site_ctx);
+    // Sections (the root section is the home page). The home page's context lists
+    // every document: it is made only if a page that shows it is rendered, which after
+    // an edit of one body none is.
+    let home_cell = std::sync::OnceLock::new();
+    let home = || home_cell.get_or_init(|| listings::home(tree, &site_ctx));
+    // Newest first, as on the home page.
+    let years: Vec<i32> = listings::listed_years(tree).into_iter().rev().collect();
     let sections: Vec<_> = tree.sections.values().collect();
     let section_results: Vec<Result<(), Diagnostic>> = sections
         .par_iter()
@@ -294,7 +298,7 @@ pub(super) fn render_site(
             let mut ctx = page_context(&base, &section.url);
             ctx.insert("section", &section);
             let template = if s.key.is_empty() {
-                ctx.insert("home", &home);
+                ctx.insert("home", home());
                 "index.html"
             } else {
                 "section.html"
@@ -308,13 +312,17 @@ pub(super) fn render_site(
         .collect();
 
     // The page of each year's documents, which the home page's list links to.
-    let year_results: Vec<Result<(), Diagnostic>> = home
-        .years
+    let year_results: Vec<Result<(), Diagnostic>> = years
         .par_iter()
-        .map(|group| {
-            let out = page_out(&listings::year_page_path(group.year));
+        .map(|&year| {
+            let out = page_out(&listings::year_page_path(year));
             let cannot_write = |e: std::io::Error| Diagnostic::error(&out, format!("cannot write: {e}"));
             if !cache.reuse(&out, &keys.site(), sink).map_err(cannot_write)? {
+                let group = home()
+                    .years
+                    .iter()
+                    .find(|g| g.year == year)
+                    .expect("the home page lists every year with a page");
                 let mut ctx = page_context(&base, &group.url);
                 ctx.insert("year", group);
                 let html = site.theme.render("year.html", &ctx, None)?;
@@ -380,13 +388,14 @@ pub(super) fn render_site(
         site,
         site_ctx: &site_ctx,
         base: &base,
-        years: &home.years,
+        years: &years,
+        year_groups: &|| home().years.as_slice(),
         compared: &compared.urls,
         redirect_js: &redirect_js,
     };
     fixed.write_all(&Out::new(sink, cache, keys.site()), &Out::new(sink, cache, all))?;
 
-    let pages = tree.documents.len() + tree.sections.len() + home.years.len() + compared.pages;
+    let pages = tree.documents.len() + tree.sections.len() + years.len() + compared.pages;
     timings.record("fixed pages, data, feeds", started.elapsed());
     progress.finish_and_clear();
     Ok(BuildSummary {

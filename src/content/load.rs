@@ -340,7 +340,7 @@ pub fn load_reusing(
         .collect();
     let mut documents = Vec::new();
     let mut versions = Vec::new();
-    let mut remembered = HashMap::new();
+    let mut remembered = HashMap::with_capacity(if memo.is_some() { parsed.len() } else { 0 });
     let mut read = 0;
     for r in parsed {
         let loaded = match r {

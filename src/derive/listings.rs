@@ -78,6 +78,11 @@ pub fn listed_year(doc: &Document) -> Option<i32> {
 }
 
 /// Where the page of one year's documents is written, relative to the output.
+/// The years that have a page (every year a document is listed under), oldest first.
+pub fn listed_years(tree: &ContentTree) -> std::collections::BTreeSet<i32> {
+    tree.documents.iter().filter_map(listed_year).collect()
+}
+
 pub fn year_page_path(year: i32) -> String {
     format!("years/{year}/")
 }
