@@ -1,6 +1,6 @@
 //! Walking `content/` into a [`ContentTree`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -281,6 +281,10 @@ pub fn load_reusing(
     // is a temporary file, and an editing session of many loads would otherwise keep
     // one open per load.
     let shelve = known.is_none_or(LoadMemo::is_empty);
+    let walked: Vec<String> = match known {
+        Some(_) => pages.iter().map(|(_, rel)| rel.clone()).collect(),
+        None => Vec::new(),
+    };
     let parsed: Vec<Result<Loaded, Diagnostic>> = pages
         .into_par_iter()
         .map(|(path, rel)| {
@@ -340,8 +344,7 @@ pub fn load_reusing(
         .collect();
     let mut documents = Vec::new();
     let mut versions = Vec::new();
-    let mut remembered = HashMap::with_capacity(if memo.is_some() { parsed.len() } else { 0 });
-    let mut read = 0;
+    let mut read = Vec::new();
     for r in parsed {
         let loaded = match r {
             Ok(loaded) => loaded,
@@ -350,15 +353,14 @@ pub fn load_reusing(
                 continue;
             }
         };
-        read += usize::from(loaded.read);
-        if let (Some(fingerprint), Some(_)) = (loaded.fingerprint, &memo) {
-            let r = Remembered {
+        if memo.is_some() && loaded.read {
+            let remembered = loaded.fingerprint.map(|fingerprint| Remembered {
                 fingerprint,
                 section_kind: loaded.section_kind,
                 version: loaded.version.clone(),
                 doc: loaded.doc.clone(),
-            };
-            remembered.insert(loaded.rel, r);
+            });
+            read.push((loaded.rel, remembered));
         }
         match (loaded.version, loaded.doc) {
             (_, d) if d.draft && !include_drafts => {}
@@ -367,7 +369,7 @@ pub fn load_reusing(
         }
     }
     if let Some(memo) = memo {
-        memo.replace(remembered, read);
+        memo.update(read, &walked);
     }
     documents.sort_by(|a, b| a.url_path.cmp(&b.url_path));
     let versions = attach(&documents, versions, &mut diags);
