@@ -248,9 +248,11 @@ impl BuildCache {
 
     /// Starts from a previous build held in memory (`serve`), or from none.
     pub fn resume(previous: Option<Previous>) -> BuildCache {
+        // As many files as last time, most likely: growing the list costs copies.
+        let files = previous.as_ref().map_or(0, |p| p.keys.len());
         BuildCache {
             previous,
-            keys: Mutex::default(),
+            keys: Mutex::new(Vec::with_capacity(files)),
             lint: Mutex::default(),
             search_chars: Mutex::default(),
             reused: AtomicUsize::new(0),

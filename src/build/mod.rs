@@ -310,7 +310,7 @@ fn render_unwritten(
     timings: &Timings,
     (cache, keys): (&BuildCache, &Keys),
 ) -> Result<(BuildSummary, Manifest), BuildError> {
-    let recorder = Recorder::new(sink);
+    let recorder = Recorder::expecting(sink, cache.manifest());
     let mut summary = render::render_site(site, opts, &recorder, progress, timings, cache, keys)?;
     summary.reused = cache.reused();
     let manifest_start = Instant::now();

@@ -342,7 +342,7 @@ pub fn load_reusing(
             })
         })
         .collect();
-    let mut documents = Vec::new();
+    let mut documents = Vec::with_capacity(parsed.len());
     let mut versions = Vec::new();
     let mut read = Vec::new();
     for r in parsed {

@@ -162,10 +162,17 @@ fn sorted_last<T>(mut items: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
 
 impl<'a> Recorder<'a> {
     pub fn new(inner: &'a dyn Sink) -> Recorder<'a> {
+        Recorder::expecting(inner, None)
+    }
+
+    /// A recorder that expects about as many files and pages as `previous` lists (a
+    /// repeat build), so that its lists are not grown copy after copy.
+    pub fn expecting(inner: &'a dyn Sink, previous: Option<&Manifest>) -> Recorder<'a> {
+        let (files, pages) = previous.map_or((0, 0), |m| (m.files.len(), m.pages.len()));
         Recorder {
             inner,
-            files: Mutex::default(),
-            pages: Mutex::default(),
+            files: Mutex::new(Vec::with_capacity(files)),
+            pages: Mutex::new(Vec::with_capacity(pages)),
         }
     }
 
