@@ -211,8 +211,8 @@ impl Previous {
 /// Reuses files of the previous build and collects this build's keys.
 pub struct BuildCache {
     previous: Option<Previous>,
-    /// This build's files and keys as they come (a sorted map under the lock cost more
-    /// than reusing a file); see [`BuildCache::keys`].
+    /// This build's files and keys as they come ([`BuildCache::note`]): a sorted map
+    /// under the lock cost more than reusing a file.
     keys: Mutex<Vec<(String, Key)>>,
     lint: Mutex<findings::Memory>,
     search_chars: Mutex<Option<u64>>,
@@ -268,6 +268,7 @@ impl BuildCache {
     /// What this build leaves for the next one, held in memory instead of written
     /// beside the output (`serve`): its keys, its proof-reading findings and its
     /// `manifest`, published in `dir`.
+    ///
     /// `dir` is trusted to hold the files as published: a file is reused without
     /// checking its size on disk (132,000 `stat` calls at 13,000 reports).
     pub fn into_next(self, dir: &Path, manifest: Manifest) -> Previous {

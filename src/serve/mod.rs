@@ -1,7 +1,7 @@
 //! `gongshi serve`: builds the site into a temporary folder (never `public/`), serves it
 //! over HTTP, rebuilds when sources change and tells open pages to reload, or shows
 //! them the build error while the last good version stays up. Each rebuild starts from
-//! the last one, kept in memory ([`build::Session`]), and moves only the files that
+//! the last one, kept in memory ([`crate::build::Session`]), and moves only the files that
 //! changed into the served folder.
 //!
 //! - [`state`]: the served folder and the build status, shared with the HTTP threads;
