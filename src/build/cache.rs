@@ -165,7 +165,8 @@ pub struct Previous {
     /// Taken out as they are reused ([`LintMemo`]): the findings are not held three
     /// times over (245,000 of them on the generated 13,000 reports).
     lint: Mutex<findings::Memory>,
-    files: BTreeMap<String, (String, u64)>,
+    /// Its files (with their digests and sizes) and pages, looked up in place
+    /// ([`Manifest::file`], [`Manifest::page`]).
     manifest: Manifest,
     search_chars: Option<u64>,
     /// Its folder is known to hold the files as the manifest gives them: it is
@@ -181,16 +182,10 @@ impl Previous {
         manifest: Manifest,
         search_chars: Option<u64>,
     ) -> Previous {
-        let files = manifest
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), (f.sha256.clone(), f.size)))
-            .collect();
         Previous {
             dir: dir.to_path_buf(),
             keys,
             lint: Mutex::new(lint),
-            files,
             manifest,
             search_chars,
             trusted: false,
@@ -290,9 +285,9 @@ impl BuildCache {
     pub fn is_fresh(&self, rel: &str, key: &Key) -> bool {
         let Some(p) = &self.previous else { return false };
         p.keys.get(rel) == Some(key)
-            && p.files.get(rel).is_some_and(|(_, size)| {
-                p.trusted || std::fs::metadata(p.dir.join(rel)).is_ok_and(|m| m.len() == *size)
-            })
+            && p.manifest
+                .file(rel)
+                .is_some_and(|f| p.trusted || std::fs::metadata(p.dir.join(rel)).is_ok_and(|m| m.len() == f.size))
     }
 
     /// Publishes `rel` from the previous build if it is fresh; returns whether it did.
@@ -309,7 +304,8 @@ impl BuildCache {
     fn carry(&self, rel: &str, key: &Key, sink: &dyn Sink) -> io::Result<(String, u64)> {
         let missing = || io::Error::new(io::ErrorKind::NotFound, format!("{rel} is not in the previous build"));
         let p = self.previous.as_ref().ok_or_else(missing)?;
-        let (sha256, size) = p.files.get(rel).cloned().ok_or_else(missing)?;
+        let file = p.manifest.file(rel).ok_or_else(missing)?;
+        let (sha256, size) = (file.sha256.clone(), file.size);
         let anchors = rel
             .ends_with(".html")
             .then(|| p.manifest.page(&url_of(rel)).map(|pg| pg.anchors.clone()))
@@ -487,7 +483,7 @@ impl crate::search::Previous for SearchFiles<'_> {
 
     fn read(&self, rel: &str) -> Option<Vec<u8>> {
         let p = self.cache.previous.as_ref()?;
-        p.files.contains_key(rel).then(|| std::fs::read(p.dir.join(rel)).ok())?
+        p.manifest.file(rel).and_then(|_| std::fs::read(p.dir.join(rel)).ok())
     }
 
     fn carry(&self, rel: &str) -> io::Result<([u8; 32], u64)> {

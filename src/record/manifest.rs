@@ -113,6 +113,14 @@ impl Manifest {
         out.write_all(b"\n")
     }
 
+    /// The published file `path` (the files are sorted by path).
+    pub fn file(&self, path: &str) -> Option<&FileEntry> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
+    }
+
     pub fn page(&self, url: &str) -> Option<&PageEntry> {
         self.pages
             .binary_search_by(|p| p.url.as_str().cmp(url))
@@ -262,6 +270,8 @@ mod tests {
         assert_eq!(m.files[2].path, "style.css");
         assert_eq!(m.files[2].size, 6);
         assert_eq!(m.files[2].sha256, sha256_hex(b"body{}"));
+        assert_eq!(m.file("style.css"), Some(&m.files[2]));
+        assert_eq!(m.file("missing.css"), None);
         assert_eq!(m.pages.len(), 1);
         assert_eq!(
             m.page("reports/2018/").unwrap().anchors.iter().collect::<Vec<_>>(),
