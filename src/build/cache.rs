@@ -36,6 +36,7 @@ use sha2::{Digest, Sha256};
 use super::findings::{self, PackedFindings};
 use super::{BuildOptions, LoadedSite};
 use crate::diagnostics::Diagnostic;
+use crate::output::marks::{Marks, merge_sorted, sorted_last};
 use crate::output::{Reused, Sink};
 use crate::record::Manifest;
 use crate::record::manifest::url_of;
@@ -161,7 +162,8 @@ struct CacheFile {
 /// ([`BuildCache::open`]), or kept in memory by `serve` ([`super::session`]).
 pub struct Previous {
     dir: PathBuf,
-    keys: BTreeMap<String, Key>,
+    /// Output file -> key, sorted by file.
+    keys: Vec<(String, Key)>,
     /// Taken out as they are reused ([`LintMemo`]): the findings are not held three
     /// times over (245,000 of them on the generated 13,000 reports).
     lint: Mutex<findings::Memory>,
@@ -177,7 +179,7 @@ pub struct Previous {
 impl Previous {
     fn new(
         dir: &Path,
-        keys: BTreeMap<String, Key>,
+        keys: Vec<(String, Key)>,
         lint: findings::Memory,
         manifest: Manifest,
         search_chars: Option<u64>,
@@ -192,14 +194,9 @@ impl Previous {
         }
     }
 
-    /// Every file the build published, the manifest included.
-    pub fn published(&self) -> Vec<String> {
-        self.manifest
-            .files
-            .iter()
-            .map(|f| f.path.clone())
-            .chain([crate::record::manifest::MANIFEST_FILE.to_string()])
-            .collect()
+    /// The place of `rel` in [`Previous::keys`].
+    fn key_index(&self, rel: &str) -> Option<usize> {
+        self.keys.binary_search_by(|(file, _)| file.as_str().cmp(rel)).ok()
     }
 }
 
@@ -209,6 +206,9 @@ pub struct BuildCache {
     /// This build's files and keys as they come ([`BuildCache::note`]): a sorted map
     /// under the lock cost more than reusing a file.
     keys: Mutex<Vec<(String, Key)>>,
+    /// The previous build's keys this build has again, for the files it reused: marked
+    /// by their place, not copied ([`crate::output::marks`]).
+    kept_keys: Marks,
     lint: Mutex<findings::Memory>,
     search_chars: Mutex<Option<u64>>,
     reused: AtomicUsize,
@@ -235,19 +235,24 @@ impl BuildCache {
             // are not small (8 MB and 36 MB at 13,000 reports, when `public/` was removed).
             let manifest = Manifest::read(output_dir).ok()?;
             let file: CacheFile = serde_json::from_slice(&std::fs::read(cache_file(output_dir)).ok()?).ok()?;
+            // Files and pages are looked up and carried by their places in sorted lists.
+            if !manifest.is_sorted() {
+                return None;
+            }
             let lint = findings::read(output_dir);
-            Some(Previous::new(output_dir, file.files, lint, manifest, file.search_chars))
+            let keys = file.files.into_iter().collect();
+            Some(Previous::new(output_dir, keys, lint, manifest, file.search_chars))
         })();
         BuildCache::resume(previous)
     }
 
     /// Starts from a previous build held in memory (`serve`), or from none.
     pub fn resume(previous: Option<Previous>) -> BuildCache {
-        // As many files as last time, most likely: growing the list costs copies.
         let files = previous.as_ref().map_or(0, |p| p.keys.len());
         BuildCache {
             previous,
-            keys: Mutex::new(Vec::with_capacity(files)),
+            keys: Mutex::default(),
+            kept_keys: Marks::new(files),
             lint: Mutex::default(),
             search_chars: Mutex::default(),
             reused: AtomicUsize::new(0),
@@ -283,47 +288,64 @@ impl BuildCache {
     /// file is not caught here; reading every digest again would cost what the cache
     /// saves. `gongshi verify` checks digests.)
     pub fn is_fresh(&self, rel: &str, key: &Key) -> bool {
-        let Some(p) = &self.previous else { return false };
-        p.keys.get(rel) == Some(key)
-            && p.manifest
-                .file(rel)
-                .is_some_and(|f| p.trusted || std::fs::metadata(p.dir.join(rel)).is_ok_and(|m| m.len() == f.size))
+        self.fresh(rel, key).is_some()
+    }
+
+    /// [`BuildCache::is_fresh`], giving the places of `rel` in the previous build's keys
+    /// and manifest.
+    fn fresh(&self, rel: &str, key: &Key) -> Option<(usize, usize)> {
+        let p = self.previous.as_ref()?;
+        let k = p.key_index(rel).filter(|&k| p.keys[k].1 == *key)?;
+        let f = p.manifest.file_index(rel)?;
+        let size = p.manifest.files[f].size;
+        (p.trusted || std::fs::metadata(p.dir.join(rel)).is_ok_and(|m| m.len() == size)).then_some((k, f))
     }
 
     /// Publishes `rel` from the previous build if it is fresh; returns whether it did.
     pub fn reuse(&self, rel: &str, key: &Key, sink: &dyn Sink) -> io::Result<bool> {
-        if !self.is_fresh(rel, key) {
+        let Some((k, file)) = self.fresh(rel, key) else {
             return Ok(false);
-        }
-        self.carry(rel, key, sink)?;
+        };
+        self.carry_at(rel, file, sink)?;
+        self.kept_keys.mark(k);
         Ok(true)
     }
 
     /// Publishes the previous build's `rel` under this build's `key`, whatever key it
     /// had then (the caller knows it is still right); returns its SHA-256 (hex) and size.
-    fn carry(&self, rel: &str, key: &Key, sink: &dyn Sink) -> io::Result<(String, u64)> {
+    fn carry(&self, rel: &str, key: &Key, sink: &dyn Sink) -> io::Result<(&str, u64)> {
         let missing = || io::Error::new(io::ErrorKind::NotFound, format!("{rel} is not in the previous build"));
         let p = self.previous.as_ref().ok_or_else(missing)?;
-        let file = p.manifest.file(rel).ok_or_else(missing)?;
-        let (sha256, size) = (file.sha256.clone(), file.size);
-        let anchors = rel
-            .ends_with(".html")
-            .then(|| p.manifest.page(&url_of(rel)).map(|pg| pg.anchors.clone()))
-            .flatten();
-        let known = Reused {
-            sha256: sha256.clone(),
-            size,
-            anchors,
-        };
-        sink.reuse(rel, &p.dir.join(rel), &known)?;
-        self.note(rel, key);
-        self.reused.fetch_add(1, Ordering::Relaxed);
-        Ok((sha256, size))
+        let file = p.manifest.file_index(rel).ok_or_else(missing)?;
+        self.carry_at(rel, file, sink)?;
+        match p.key_index(rel) {
+            Some(k) if p.keys[k].1 == *key => {
+                self.kept_keys.mark(k);
+            }
+            _ => self.note(rel, key),
+        }
+        let f = &p.manifest.files[file];
+        Ok((&f.sha256, f.size))
     }
 
-    /// Every file the previous build published, when there is a cache.
-    pub fn published(&self) -> Option<Vec<String>> {
-        self.previous.as_ref().map(Previous::published)
+    /// Publishes the previous build's `rel`, at place `file` of its manifest, through
+    /// `sink`; its key is for the caller to note.
+    fn carry_at(&self, rel: &str, file: usize, sink: &dyn Sink) -> io::Result<()> {
+        let p = self.previous.as_ref().expect("carried from a previous build");
+        let page = if rel.ends_with(".html") {
+            p.manifest.page_index(&url_of(rel))
+        } else {
+            None
+        };
+        let known = Reused {
+            dir: &p.dir,
+            manifest: &p.manifest,
+            file,
+            page,
+        };
+        sink.reuse(rel, &known)?;
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     /// The previous build's manifest, when there is a cache.
@@ -349,11 +371,14 @@ impl BuildCache {
             .push((rel.to_string(), key.clone()));
     }
 
-    /// This build's keys by file, taken out; a file noted twice has its last key.
-    fn take_keys(&self) -> BTreeMap<String, Key> {
-        std::mem::take(&mut *self.keys.lock().expect("cache lock"))
-            .into_iter()
-            .collect()
+    /// This build's keys by file, sorted, taken out; a file noted twice has its last
+    /// key, and a noted one the key noted rather than the one kept.
+    fn take_keys(&self) -> Vec<(String, Key)> {
+        let noted = sorted_last(std::mem::take(&mut *self.keys.lock().expect("cache lock")), |e| &e.0);
+        match &self.previous {
+            Some(p) => merge_sorted(&p.keys, &self.kept_keys, noted, |e| &e.0),
+            None => noted,
+        }
     }
 
     /// Removes the cache files of `output_dir` (before the swap).
@@ -366,7 +391,7 @@ impl BuildCache {
     pub fn save(&self, output_dir: &Path) -> io::Result<()> {
         findings::write(output_dir, &std::mem::take(&mut *self.lint.lock().expect("cache lock")))?;
         let file = CacheFile {
-            files: self.take_keys(),
+            files: self.take_keys().into_iter().collect(),
             search_chars: *self.search_chars.lock().expect("cache lock"),
         };
         // Streamed: the file was once 170 MB at 13,000 reports, the findings in it.
@@ -488,7 +513,7 @@ impl crate::search::Previous for SearchFiles<'_> {
 
     fn carry(&self, rel: &str) -> io::Result<([u8; 32], u64)> {
         let (sha256, size) = self.cache.carry(rel, &self.key(rel), self.sink)?;
-        let digest = hex_digest(&sha256)
+        let digest = hex_digest(sha256)
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, format!("{rel}: malformed digest")))?;
         Ok((digest, size))
     }

@@ -215,7 +215,7 @@ pub fn build(opts: &BuildOptions, progress: &ProgressBar) -> Result<BuildSummary
         .phase("publish", || {
             BuildCache::forget(&opts.output_dir)?;
             Stamp::forget(&opts.output_dir)?;
-            staging.commit(cache.published().as_deref())?;
+            staging.commit(cache.manifest())?;
             cache.save(&opts.output_dir)?;
             match stamp {
                 Some(stamp) => stamp

@@ -128,11 +128,10 @@ impl Session {
             timings,
         } = pending;
         // The manifest stays as it was until [`Session::complete`] writes this build's.
-        let published = cache.published();
-        if published.is_some() && self.opts.output_dir.join(MANIFEST_FILE).is_file() {
+        if cache.manifest().is_some() && self.opts.output_dir.join(MANIFEST_FILE).is_file() {
             staging.keep_file(MANIFEST_FILE);
         }
-        let committed = timings.phase("publish", || staging.commit_guarded(published.as_deref(), guard));
+        let committed = timings.phase("publish", || staging.commit_guarded(cache.manifest(), guard));
         summary.phases = timings.phases();
         if let Err(source) = committed {
             // The served folder may be half updated: the next build makes all of it.

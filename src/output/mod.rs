@@ -5,6 +5,7 @@
 //! site behind.
 
 pub mod assets;
+pub mod marks;
 pub mod minify;
 mod update;
 pub mod writer;

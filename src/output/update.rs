@@ -15,6 +15,10 @@ use std::path::Path;
 
 use walkdir::WalkDir;
 
+use super::writer::Kept;
+use crate::record::Manifest;
+use crate::record::manifest::MANIFEST_FILE;
+
 /// Files under `root`, relative, with `/` separators.
 fn files(root: &Path) -> io::Result<Vec<String>> {
     let mut out = Vec::new();
@@ -28,22 +32,40 @@ fn files(root: &Path) -> io::Result<Vec<String>> {
     Ok(out)
 }
 
-/// Makes `target` hold exactly the files of `staging` plus its own files listed in
-/// `kept`: removes the others (and folders left empty), then moves the staged files in.
-/// `previous` lists the files `target` holds, if known (the previous build's manifest,
-/// and the manifest itself): walking 46,000 page folders to find them took 1.5 s.
-pub fn update_in_place(staging: &Path, target: &Path, kept: &[String], previous: Option<&[String]>) -> io::Result<()> {
+/// What makes `target` hold exactly the files of `staging` plus those of its own that
+/// are `kept`: its other files, to remove, and the staged files, to move in.
+/// `previous` is the manifest of `target`, if known: it lists its files (walking 46,000
+/// page folders to find them took 1.5 s), and `kept` marks its files by their places in
+/// it.
+pub(super) fn plan(
+    staging: &Path,
+    target: &Path,
+    kept: &Kept,
+    previous: Option<&Manifest>,
+) -> io::Result<(Vec<String>, Vec<String>)> {
     let new = files(staging)?;
-    let keep: HashSet<&str> = kept.iter().chain(&new).map(String::as_str).collect();
-    let walked;
-    let old = match previous {
-        Some(files) => files,
-        None => {
-            walked = files(target)?;
-            &walked
-        }
+    let keep: HashSet<&str> = kept.named().iter().chain(&new).map(String::as_str).collect();
+    let stale = match previous {
+        Some(m) => m
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| !kept.reused(*i) && !keep.contains(f.path.as_str()))
+            .map(|(_, f)| f.path.clone())
+            .chain((!keep.contains(MANIFEST_FILE)).then(|| MANIFEST_FILE.to_string()))
+            .collect(),
+        None => files(target)?
+            .into_iter()
+            .filter(|rel| !keep.contains(rel.as_str()))
+            .collect(),
     };
-    for rel in old.iter().filter(|rel| !keep.contains(rel.as_str())) {
+    Ok((stale, new))
+}
+
+/// Removes the `stale` files of `target` (and folders left empty), then moves the `new`
+/// ones in from `staging`, each by one rename.
+pub(super) fn apply(staging: &Path, target: &Path, stale: &[String], new: &[String]) -> io::Result<()> {
+    for rel in stale {
         let path = target.join(rel);
         match fs::remove_file(&path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
@@ -56,7 +78,7 @@ pub fn update_in_place(staging: &Path, target: &Path, kept: &[String], previous:
             }
         }
     }
-    for rel in &new {
+    for rel in new {
         let to = target.join(rel);
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent)?;
@@ -87,12 +109,35 @@ mod tests {
         all
     }
 
-    fn known() -> Reused {
-        Reused {
-            sha256: String::new(),
-            size: 0,
-            anchors: None,
+    /// The manifest of the files now in `target`, as the build that made them gives it.
+    fn manifest_of(target: &Path) -> Manifest {
+        let mut listed = files(target).unwrap();
+        listed.sort();
+        Manifest {
+            generator: "gongshi".into(),
+            base_url: "/".into(),
+            files: listed
+                .into_iter()
+                .map(|path| crate::record::manifest::FileEntry {
+                    path,
+                    sha256: String::new(),
+                    size: 0,
+                })
+                .collect(),
+            pages: vec![],
+            aliases: vec![],
         }
+    }
+
+    fn reuse(s: &StagingDir, target: &Path, previous: &Manifest, rel: &str) {
+        let file = previous.files.iter().position(|f| f.path == rel).unwrap();
+        let known = Reused {
+            dir: target,
+            manifest: previous,
+            file,
+            page: None,
+        };
+        s.reuse(rel, &known).unwrap();
     }
 
     #[test]
@@ -119,14 +164,17 @@ mod tests {
         let kept_inode = inode("a/index.html");
         let folder_inode = inode("");
 
+        let previous = manifest_of(&target);
         let s = StagingDir::beside(&target).unwrap();
-        for rel in ["a/index.html", "b/index.html", "k/1.html", "k/2.html", "k/3.html"] {
-            s.reuse(rel, &target.join(rel), &known()).unwrap();
+        for rel in ["a/index.html", "b/index.html", "k/1.html", "k/2.html"] {
+            reuse(&s, &target, &previous, rel);
         }
+        // Kept by name, as `serve` keeps its manifest.
+        s.keep_file("k/3.html");
         s.write("c/index.html", b"c2").unwrap();
         s.write("x/index.html", b"x").unwrap();
         s.write("y", b"y").unwrap();
-        s.commit(None).unwrap();
+        s.commit(Some(&previous)).unwrap();
         assert_eq!(
             tree(&target),
             [
@@ -159,17 +207,42 @@ mod tests {
         fs::create_dir_all(&target).unwrap();
         fs::write(target.join("kept.html"), "kept").unwrap();
         fs::write(target.join("stale.html"), "stale").unwrap();
+        let previous = manifest_of(&target);
         let s = StagingDir::beside(&target).unwrap();
-        s.reuse("kept.html", &target.join("kept.html"), &known()).unwrap();
+        reuse(&s, &target, &previous, "kept.html");
         s.write("new1.html", b"1").unwrap();
         s.write("new2.html", b"2").unwrap();
         let folder_inode = fs::metadata(&target).unwrap().ino();
-        s.commit(None).unwrap();
+        s.commit(Some(&previous)).unwrap();
         assert_ne!(fs::metadata(&target).unwrap().ino(), folder_inode, "swapped");
         assert_eq!(
             tree(&target),
             [("kept.html", "kept"), ("new1.html", "1"), ("new2.html", "2")]
                 .map(|(r, t)| (r.to_string(), t.to_string()))
         );
+    }
+
+    #[test]
+    fn files_reused_by_their_place_need_the_manifest_they_are_placed_in() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("kept.html"), "kept").unwrap();
+        fs::write(target.join("other.html"), "other").unwrap();
+        let previous = manifest_of(&target);
+        let before = tree(&target);
+
+        let s = StagingDir::beside(&target).unwrap();
+        reuse(&s, &target, &previous, "kept.html");
+        s.write("new.html", b"new").unwrap();
+        assert!(s.commit(None).is_err(), "no manifest to tell which files were kept");
+        assert_eq!(tree(&target), before, "the output is left as it was");
+
+        let mut shorter = previous.clone();
+        shorter.files.pop();
+        let s = StagingDir::beside(&target).unwrap();
+        reuse(&s, &target, &previous, "kept.html");
+        assert!(s.commit(Some(&shorter)).is_err(), "another manifest");
+        assert_eq!(tree(&target), before);
     }
 }
