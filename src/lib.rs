@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod derive;
 pub mod diagnostics;
+pub mod hex;
 pub mod lint;
 pub mod markdown;
 pub mod output;

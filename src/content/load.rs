@@ -94,13 +94,9 @@ struct FileText {
 fn read_text(root: &Path, path: &Path) -> Result<FileText, Diagnostic> {
     let rel = display_path(root, path);
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&rel, format!("cannot read file: {e}")))?;
-    let digest = hex(&Sha256::digest(&bytes));
+    let digest = crate::hex::hex(&Sha256::digest(&bytes));
     let text = normalise_newlines(&decode_utf8(&rel, &bytes)?);
     Ok(FileText { rel, text, digest })
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Loads `ROOT/content`. Drafts are dropped unless `include_drafts`.

@@ -39,7 +39,7 @@ pub fn hash_assets(
             f.bytes.clone()
         };
         let digest = Sha256::digest(&bytes);
-        let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        let short = crate::hex::hex(&digest[..4]);
         let out_path = match f.rel.rsplit_once('.') {
             Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => {
                 format!("{stem}.{short}.{ext}")

@@ -69,20 +69,25 @@ impl Marks {
     }
 }
 
-/// The entries of `previous` whose places are `marked`, merged with `new` into one list
-/// sorted by `key`. Both lists must be sorted by `key` and `new` hold each key once; an
-/// entry of `new` replaces a marked one with the same key (it was written after all).
-pub fn merge_sorted<T: Clone>(previous: &[T], marked: &Marks, new: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
-    let mut out = Vec::with_capacity(marked.count() + new.len());
-    let mut carried = marked.iter().filter_map(|i| previous.get(i)).peekable();
+/// The entries of `previous` whose places are `marked`, in order.
+pub fn marked<'a, T>(previous: &'a [T], marked: &'a Marks) -> impl Iterator<Item = &'a T> {
+    marked.iter().filter_map(|i| previous.get(i))
+}
+
+/// `carried` entries merged with `new` into one list sorted by `key`. Both must be
+/// sorted by `key` and `new` hold each key once; an entry of `new` replaces a carried
+/// one with the same key (it was written after all).
+pub fn merge_sorted<T>(carried: impl Iterator<Item = T>, new: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
+    let mut out = Vec::with_capacity(carried.size_hint().0 + new.len());
+    let mut carried = carried.peekable();
     for item in new {
         while let Some(old) = carried.next_if(|old| key(old) < key(&item)) {
-            out.push(old.clone());
+            out.push(old);
         }
         carried.next_if(|old| key(old) == key(&item));
         out.push(item);
     }
-    out.extend(carried.cloned());
+    out.extend(carried);
     out
 }
 
@@ -124,11 +129,14 @@ mod tests {
             marks.mark(i);
         }
         let new = vec![("0", 2), ("c", 2), ("e", 2), ("g", 2)];
-        let merged = merge_sorted(&previous, &marks, new, |e| e.0);
+        let merged = merge_sorted(marked(&previous, &marks).copied(), new, |e| e.0);
         assert_eq!(
             merged,
             vec![("0", 2), ("a", 1), ("c", 2), ("d", 1), ("e", 2), ("f", 1), ("g", 2)]
         );
-        assert_eq!(merge_sorted(&previous, &Marks::new(5), vec![], |e| e.0), vec![]);
+        assert_eq!(
+            merge_sorted(marked(&previous, &Marks::new(5)), vec![], |e| e.0),
+            Vec::<&(&str, i32)>::new()
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::output::marks::{Marks, merge_sorted, sorted_last};
+use crate::output::marks::{Marks, marked, merge_sorted, sorted_last};
 use crate::output::{Reused, Sink};
 
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -145,7 +145,7 @@ impl Manifest {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::hex(&Sha256::digest(bytes))
 }
 
 /// The URL path of an output file: `reports/2018/index.html` -> `reports/2018/`.
@@ -205,8 +205,12 @@ impl<'a> Recorder<'a> {
         let pages = sorted_last(self.pages.into_inner().expect("not poisoned"), |p| &p.url);
         let (files, mut pages) = match &self.previous {
             Some(carried) => (
-                merge_sorted(&carried.manifest.files, &carried.files, files, |f| &f.path),
-                merge_sorted(&carried.manifest.pages, &carried.pages, pages, |p| &p.url),
+                merge_sorted(marked(&carried.manifest.files, &carried.files).cloned(), files, |f| {
+                    &f.path
+                }),
+                merge_sorted(marked(&carried.manifest.pages, &carried.pages).cloned(), pages, |p| {
+                    &p.url
+                }),
             ),
             None => (files, pages),
         };

@@ -160,7 +160,7 @@ pub fn write_all(
         h.update(rel.as_bytes());
         h.update(digest);
     }
-    let version: String = h.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let version = crate::hex::hex(&h.finalize()[..6]);
     let bytes = written.iter().map(|w| w.2).sum();
 
     let search = SearchCtx {
@@ -244,6 +244,14 @@ impl Kind {
         }
     }
 
+    /// A shard of this kind, compressed (see [`shards::gzip_huffman`]).
+    fn gzip(self, shard: &[u8]) -> Vec<u8> {
+        match self {
+            Kind::Counts => gzip(shard),
+            Kind::Positions => shards::gzip_huffman(shard),
+        }
+    }
+
     /// Lists of fewer documents are left out of the finished shard (see [`TEXT_CHECK`]).
     fn min_docs(self) -> u64 {
         match self {
@@ -276,7 +284,7 @@ fn build_shards(
     };
     if let [range] = &ranges[..] {
         return fill_shards(&grams(range.clone()), 0, a, b, &|kind, shard, builder| {
-            put(kind.file(shard), gzip(&builder.encode(kind.min_docs())))
+            put(kind.file(shard), kind.gzip(&builder.encode(kind.min_docs())))
         });
     }
     let temporary = |e: std::io::Error| ("search index (temporary file)".to_string(), e);
@@ -304,7 +312,7 @@ fn build_shards(
                     "malformed part of a shard",
                 ))
             })?;
-            put(kind.file(shard), gzip(&merged))
+            put(kind.file(shard), kind.gzip(&merged))
         })
 }
 

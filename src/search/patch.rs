@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::index::{BODY, DocGrams, DocStreams, Gram, HEADING, Positions, TITLE, doc_grams, groups};
-use super::shards::{entries, get_varint, gzip, put_entry, put_positions, put_varint, read_counts};
+use super::shards::{entries, get_varint, put_entry, put_positions, put_varint, read_counts};
 use super::{Kind, TEXT_CHECK, shard_of};
 
 #[cfg(test)]
@@ -124,7 +124,7 @@ pub fn patch_shards(
         .map(|(shard, edits)| {
             let rel = Kind::Counts.file(shard as usize);
             let (bytes, bigrams) = patch_counts(&gunzip(&read(&rel)?)?, &edits, changes.len())?;
-            Some((rel, gzip(&bytes), bigrams))
+            Some((rel, Kind::Counts.gzip(&bytes), bigrams))
         })
         .collect::<Option<_>>()?;
     let mut bigram_docs: BigramDocs = HashMap::new();
@@ -145,7 +145,7 @@ pub fn patch_shards(
         .map(|(shard, edits)| {
             let rel = Kind::Positions.file(shard as usize);
             let bytes = patch_positions(&gunzip(&read(&rel)?)?, &edits, &bigram_docs, streams_of)?;
-            Some((rel, gzip(&bytes)))
+            Some((rel, Kind::Positions.gzip(&bytes)))
         })
         .collect::<Option<_>>()?;
     out.extend(patched);
