@@ -62,6 +62,19 @@ impl Session {
         }
     }
 
+    /// Tells the next build that only the contents of the files `paths` (relative to the
+    /// site's root) changed since the last one started: no file or folder was created,
+    /// removed or renamed. It then reads those again and looks at no other source file
+    /// ([`LoadMemo::only_changed`]).
+    pub fn only_changed(&mut self, paths: &[std::path::PathBuf]) {
+        let content = Path::new(crate::content::CONTENT_DIR);
+        let rels = paths
+            .iter()
+            .filter_map(|p| p.strip_prefix(content).ok())
+            .map(|rel| rel.to_string_lossy().replace('\\', "/"));
+        self.documents.only_changed(rels);
+    }
+
     /// The folder published into.
     pub fn dir(&self) -> &Path {
         &self.opts.output_dir

@@ -7,15 +7,14 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use walkdir::WalkDir;
 
 use super::document::{DocumentInput, SectionFrontMatter, parse_document, parse_section_front_matter};
 use super::front_matter::{decode_utf8, normalise_newlines, split};
 use super::memo::{Fingerprint, LoadMemo, Remembered};
 use super::versions::{DocVersion, attach, split_version};
+use super::walk::{Walk, walk};
 use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
-use crate::paths::slash_relative;
 use crate::shelf::Shelf;
 use crate::yaml::key_line;
 
@@ -65,27 +64,8 @@ impl ContentTree {
     }
 }
 
-/// Hidden files and editors' backup, swap and temporary files (`.x.swp`, `2018.md~`,
-/// `2018.md.tmp`, `#2018.md#`,
-/// vim's `4913` probe) are not content: they come and go while an officer edits.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || [".swp", ".swx", ".tmp"].iter().any(|s| name.ends_with(s))
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name == "4913"
-}
-
-/// URL-safe path segments: citable URLs must not depend on how a browser or a mail
-/// client encodes Chinese or spaces.
-fn check_segment(seg: &str) -> bool {
-    !seg.is_empty()
-        && seg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-struct FileText {
+#[derive(Clone)]
+pub(super) struct FileText {
     rel: PathBuf,
     text: String,
     digest: String,
@@ -97,6 +77,16 @@ fn read_text(root: &Path, path: &Path) -> Result<FileText, Diagnostic> {
     let digest = crate::hex::hex(&Sha256::digest(&bytes));
     let text = normalise_newlines(&decode_utf8(&rel, &bytes)?);
     Ok(FileText { rel, text, digest })
+}
+
+/// An `_index.md` as parsed: its text, front matter, body and the body's first line.
+pub(super) type ParsedIndex = (FileText, SectionFrontMatter, String, usize);
+
+fn parse_index(text: FileText) -> Result<ParsedIndex, Diagnostic> {
+    let s = split(&text.rel, &text.text)?;
+    let fm = parse_section_front_matter(&text.rel, &text.text, &s)?;
+    let (body, line) = (s.body.to_string(), s.body_line);
+    Ok((text, fm, body, line))
 }
 
 /// Loads `ROOT/content`. Drafts are dropped unless `include_drafts`.
@@ -117,11 +107,88 @@ struct Loaded {
     doc: Document,
 }
 
+/// Step 4 of [`load_reusing`] for one document file.
+struct PageLoader<'a> {
+    root: &'a Path,
+    sections: &'a BTreeMap<String, Section>,
+    known: Option<&'a LoadMemo>,
+    /// Whether a file is known not to have changed since the memo's last load.
+    unchanged: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Where a document read is packed, if not in memory.
+    shelf: Option<&'a Arc<Shelf>>,
+    read_at: SystemTime,
+}
+
+impl PageLoader<'_> {
+    /// The document at `path` (`rel` under `content/`): remembered, or read and parsed.
+    fn load(&self, path: &Path, rel: String) -> Result<Loaded, Diagnostic> {
+        let (section, stem) = match rel.rsplit_once('/') {
+            Some((dir, file)) => (dir.to_string(), file.trim_end_matches(".md").to_string()),
+            None => (String::new(), rel.trim_end_matches(".md").to_string()),
+        };
+        let section_kind = self.sections.get(&section).and_then(|s| s.kind);
+        let remembered = |r: &Remembered, rel: String| Loaded {
+            fingerprint: Some(r.fingerprint.clone()),
+            read: false,
+            rel,
+            section_kind,
+            version: r.version.clone(),
+            doc: r.doc.clone(),
+        };
+        if (self.unchanged)(&rel)
+            && let Some(r) = self.known.and_then(|m| m.get_unchanged(&rel, section_kind))
+        {
+            return Ok(remembered(r, rel));
+        }
+        // The metadata before the text: a write in between makes it older, not newer.
+        let meta = self.known.and_then(|_| std::fs::metadata(path).ok());
+        if let Some(r) = self
+            .known
+            .zip(meta.as_ref())
+            .and_then(|(m, meta)| m.get(&rel, meta, section_kind))
+        {
+            return Ok(remembered(r, rel));
+        }
+        let ft = read_text(self.root, path)?;
+        let dir = if section.is_empty() {
+            String::new()
+        } else {
+            format!("{section}/")
+        };
+        let version = split_version(&stem);
+        let url_path = match version {
+            Some((base, n)) => format!("{dir}{base}/v{n}/"),
+            None => format!("{dir}{stem}/"),
+        };
+        let s = split(&ft.rel, &ft.text)?;
+        let mut doc = parse_document(DocumentInput {
+            file: &ft.rel,
+            text: &ft.text,
+            split: s,
+            section: &section,
+            url_path,
+            section_kind,
+            digest: ft.digest.clone(),
+        })?;
+        if let Some(shelf) = self.shelf {
+            doc.shelve(shelf);
+        }
+        Ok(Loaded {
+            fingerprint: meta.and_then(|meta| Fingerprint::settled(&meta, self.read_at)),
+            read: true,
+            rel,
+            section_kind,
+            version: version.map(|(base, n)| (format!("{dir}{base}/"), n)),
+            doc,
+        })
+    }
+}
+
 /// [`load`], taking unchanged documents from `memo` and leaving this load's in it.
 pub fn load_reusing(
     root: &Path,
     include_drafts: bool,
-    memo: Option<&mut LoadMemo>,
+    mut memo: Option<&mut LoadMemo>,
 ) -> Result<ContentTree, Diagnostics> {
     let content_dir = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::default();
@@ -133,50 +200,20 @@ pub fn load_reusing(
         return Err(diags);
     }
 
-    // 1. Walk: folders, Markdown files, assets. Sorted for determinism.
-    let mut dirs = Vec::new();
-    let mut markdown = Vec::new();
-    let mut assets = Vec::new();
-    let walker = WalkDir::new(&content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-                diags.push(Diagnostic::error(p, format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        let rel_str = slash_relative(entry.path(), &content_dir);
-        if entry.file_type().is_dir() {
-            dirs.push(rel_str);
-        } else if rel_str.ends_with(".md") {
-            markdown.push((entry.path().to_path_buf(), rel_str));
-        } else {
-            assets.push((entry.path().to_path_buf(), rel_str));
-        }
-    }
-    for (path, rel) in markdown.iter().chain(assets.iter()) {
-        let name_ok = rel.split('/').all(|seg| check_segment(seg));
-        if !name_ok {
-            diags.push(
-                Diagnostic::error(
-                    display_path(root, path),
-                    "file and folder names under content/ become URLs and may only use A-Z, a-z, 0-9, '-', '_' and '.'",
-                )
-                .with_help("rename it, e.g. content/reports/2018.md; titles can be in Chinese, URLs stay stable ASCII"),
-            );
-        }
-    }
-    if diags.has_errors() {
-        return Err(diags);
-    }
+    // 1. Walk: folders, Markdown files, assets. Sorted for determinism. Not again when
+    // the watcher says that only some files' contents changed since the last load
+    // (`serve`): then the files it names are all that is read again, and no other file
+    // is even looked at.
+    let changed = memo.as_deref_mut().and_then(LoadMemo::take_changed);
+    let walked_before = memo.as_deref_mut().and_then(LoadMemo::take_walk);
+    let (walk, trusted) = match (walked_before, changed) {
+        (Some(walk), Some(changed)) if walk.has_files(&changed) => (walk, Some(changed)),
+        _ => (walk(root, &content_dir)?, None),
+    };
+    // Kept for the next load once this one has taken in its documents (step 4).
+    let walk_to_keep = memo.is_some().then(|| walk.clone());
+    let Walk { dirs, markdown, assets } = walk;
+    let unchanged = |rel: &str| trusted.as_ref().is_some_and(|t| !t.contains(rel));
 
     // 2. Sections' `_index.md` files are read first: their pages inherit their kinds.
     // A page is read in step 4, where it is parsed and packed, so that the site's sources
@@ -184,26 +221,28 @@ pub fn load_reusing(
     let (index_files, pages): (Vec<_>, Vec<_>) = markdown
         .into_iter()
         .partition(|(_, rel)| rel == "_index.md" || rel.ends_with("/_index.md"));
-    let texts: Vec<Result<FileText, Diagnostic>> = index_files.par_iter().map(|(p, _)| read_text(root, p)).collect();
+    let known = memo.as_deref();
+    let parsed: Vec<Result<ParsedIndex, Diagnostic>> = index_files
+        .par_iter()
+        .map(
+            |(p, rel)| match known.and_then(|m| m.section(rel)).filter(|_| unchanged(rel)) {
+                Some(parsed) => Ok(parsed.clone()),
+                None => read_text(root, p).and_then(parse_index),
+            },
+        )
+        .collect();
 
     // 3. Sections: `_index.md` front matter, kinds inherited from parent folders.
-    let mut section_fm: BTreeMap<String, (FileText, SectionFrontMatter, String, usize)> = BTreeMap::new();
-    for ((_, rel), text) in index_files.iter().zip(texts) {
-        let text = match text {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let key = rel.trim_end_matches("_index.md").trim_end_matches('/').to_string();
-        let parsed = split(&text.rel, &text.text).and_then(|s| {
-            let fm = parse_section_front_matter(&text.rel, &text.text, &s)?;
-            Ok((fm, s.body.to_string(), s.body_line))
-        });
+    let mut section_fm: BTreeMap<String, ParsedIndex> = BTreeMap::new();
+    let mut index_memo = Vec::new();
+    for ((_, rel), parsed) in index_files.iter().zip(parsed) {
         match parsed {
-            Ok((fm, body, line)) => {
-                section_fm.insert(key, (text, fm, body, line));
+            Ok(parsed) => {
+                if memo.is_some() {
+                    index_memo.push((rel.clone(), parsed.clone()));
+                }
+                let key = rel.trim_end_matches("_index.md").trim_end_matches('/').to_string();
+                section_fm.insert(key, parsed);
             }
             Err(d) => diags.push(d),
         }
@@ -281,71 +320,30 @@ pub fn load_reusing(
         Some(_) => pages.iter().map(|(_, rel)| rel.clone()).collect(),
         None => Vec::new(),
     };
-    let parsed: Vec<Result<Loaded, Diagnostic>> = pages
+    let loader = PageLoader {
+        root,
+        sections: &sections,
+        known,
+        unchanged: &unchanged,
+        shelf: shelf.as_ref().filter(|_| shelve),
+        read_at,
+    };
+    let parsed: Vec<(String, Result<Loaded, Diagnostic>)> = pages
         .into_par_iter()
-        .map(|(path, rel)| {
-            let (section, stem) = match rel.rsplit_once('/') {
-                Some((dir, file)) => (dir.to_string(), file.trim_end_matches(".md").to_string()),
-                None => (String::new(), rel.trim_end_matches(".md").to_string()),
-            };
-            let section_kind = sections.get(&section).and_then(|s| s.kind);
-            // The metadata before the text: a write in between makes it older, not newer.
-            let meta = known.and_then(|_| std::fs::metadata(&path).ok());
-            if let Some(r) = known
-                .zip(meta.as_ref())
-                .and_then(|(m, meta)| m.get(&rel, meta, section_kind))
-            {
-                return Ok(Loaded {
-                    fingerprint: Some(r.fingerprint.clone()),
-                    read: false,
-                    rel,
-                    section_kind,
-                    version: r.version.clone(),
-                    doc: r.doc.clone(),
-                });
-            }
-            let ft = read_text(root, &path)?;
-            let dir = if section.is_empty() {
-                String::new()
-            } else {
-                format!("{section}/")
-            };
-            let version = split_version(&stem);
-            let url_path = match version {
-                Some((base, n)) => format!("{dir}{base}/v{n}/"),
-                None => format!("{dir}{stem}/"),
-            };
-            let s = split(&ft.rel, &ft.text)?;
-            let mut doc = parse_document(DocumentInput {
-                file: &ft.rel,
-                text: &ft.text,
-                split: s,
-                section: &section,
-                url_path,
-                section_kind,
-                digest: ft.digest.clone(),
-            })?;
-            if let Some(shelf) = shelf.as_ref().filter(|_| shelve) {
-                doc.shelve(shelf);
-            }
-            Ok(Loaded {
-                fingerprint: meta.and_then(|meta| Fingerprint::settled(&meta, read_at)),
-                read: true,
-                rel,
-                section_kind,
-                version: version.map(|(base, n)| (format!("{dir}{base}/"), n)),
-                doc,
-            })
-        })
+        .map(|(path, rel)| (rel.clone(), loader.load(&path, rel)))
         .collect();
     let mut documents = Vec::with_capacity(parsed.len());
     let mut versions = Vec::new();
     let mut read = Vec::new();
-    for r in parsed {
+    for (rel, r) in parsed {
         let loaded = match r {
             Ok(loaded) => loaded,
             Err(d) => {
                 diags.push(d);
+                // Not remembered: the next load reads it again, whatever it is told.
+                if memo.is_some() {
+                    read.push((rel, None));
+                }
                 continue;
             }
         };
@@ -366,6 +364,10 @@ pub fn load_reusing(
     }
     if let Some(memo) = memo {
         memo.update(read, &walked);
+        memo.remember_sections(index_memo);
+        if let Some(walk) = walk_to_keep {
+            memo.remember_walk(walk);
+        }
     }
     documents.sort_by(|a, b| a.url_path.cmp(&b.url_path));
     let versions = attach(&documents, versions, &mut diags);

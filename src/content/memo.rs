@@ -8,11 +8,20 @@
 //! before it was read is not remembered: file systems keep times at a coarse grain (a
 //! few milliseconds on Linux), and a second write of the same size within that grain
 //! would otherwise go unseen. Git calls this the racy-clean case and does the same.
+//!
+//! `serve` can do better: its watcher sees every file written, created, removed or
+//! renamed. When it saw only writes to existing files, it tells the memo which
+//! ([`LoadMemo::only_changed`]), and the next load walks nothing and looks at no other
+//! file: it takes the last load's folders and files, sections and documents as they
+//! were. Walking 3,254 folders, reading their `_index.md` and looking up 17,000
+//! documents' metadata took most of a load after one edit at 13,000 reports.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::Metadata;
 use std::time::{Duration, SystemTime};
 
+use super::load::ParsedIndex;
+use super::walk::Walk;
 use super::{Document, Kind};
 
 /// How long before it is read a file must have been modified last to be remembered.
@@ -76,6 +85,13 @@ pub struct LoadMemo {
     files: HashMap<String, Remembered>,
     /// Document files the last load read (the others came from here).
     read: usize,
+    /// What the last load found under `content/`, if it went through to the end.
+    walk: Option<Walk>,
+    /// The sections' `_index.md` files the last load parsed, by path under `content/`.
+    sections: HashMap<String, ParsedIndex>,
+    /// The files under `content/` changed since the last load, when they are known to be
+    /// the only changes ([`LoadMemo::only_changed`]).
+    changed: Option<HashSet<String>>,
 }
 
 impl LoadMemo {
@@ -85,6 +101,46 @@ impl LoadMemo {
         self.files
             .get(rel)
             .filter(|r| r.section_kind == section_kind && r.fingerprint.matches(meta))
+    }
+
+    /// [`LoadMemo::get`] for a file known not to have changed: its metadata is not
+    /// looked at.
+    pub(super) fn get_unchanged(&self, rel: &str, section_kind: Option<Kind>) -> Option<&Remembered> {
+        self.files.get(rel).filter(|r| r.section_kind == section_kind)
+    }
+
+    /// Tells the next load that, since the last one started, nothing under `content/`
+    /// changed but the contents of the files `rels` (paths under `content/`, with `/`):
+    /// no file or folder was created, removed or renamed. `serve`'s watcher knows this
+    /// on Linux. The load checks that each of them is a file it found last time; if not,
+    /// it walks `content/` as usual.
+    pub fn only_changed(&mut self, rels: impl IntoIterator<Item = String>) {
+        self.changed = Some(rels.into_iter().collect());
+    }
+
+    /// What [`LoadMemo::only_changed`] said, for this load only.
+    pub(super) fn take_changed(&mut self) -> Option<HashSet<String>> {
+        self.changed.take()
+    }
+
+    /// The last load's walk, taken out: a load puts its own back only once it has taken
+    /// in its documents, so that one that stops half-way leaves none to trust.
+    pub(super) fn take_walk(&mut self) -> Option<Walk> {
+        self.walk.take()
+    }
+
+    pub(super) fn remember_walk(&mut self, walk: Walk) {
+        self.walk = Some(walk);
+    }
+
+    /// The last load's parse of the `_index.md` at `rel`.
+    pub(super) fn section(&self, rel: &str) -> Option<&ParsedIndex> {
+        self.sections.get(rel)
+    }
+
+    /// The `_index.md` files this load parsed: those that failed are not remembered.
+    pub(super) fn remember_sections(&mut self, parsed: Vec<(String, ParsedIndex)>) {
+        self.sections = parsed.into_iter().collect();
     }
 
     /// Takes in a load: the files it `read`, each to be remembered (`Some`) or not (a
@@ -206,6 +262,51 @@ mod tests {
         let removed = load_reusing(root, false, Some(&mut memo)).unwrap();
         assert_eq!(bodies(&removed), ["丁"]);
         assert!(!memo.files.contains_key("reports/2017.md"));
+    }
+
+    #[test]
+    fn told_what_changed_a_load_looks_at_no_other_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let section = |title: &str| format!("---\ntitle: {title}\nkind: report\n---\n");
+        write(root, "content/_index.md", "---\ntitle: 首页\n---\n", OLD);
+        write(root, "content/reports/_index.md", &section("报告"), OLD);
+        write(root, "content/reports/2017.md", &report(2017, "甲"), OLD);
+        write(root, "content/reports/2018.md", &report(2018, "乙"), OLD);
+        let mut memo = LoadMemo::default();
+        // Told before the first load: there is nothing to trust, all is read.
+        memo.only_changed(["reports/2018.md".to_string()]);
+        load_reusing(root, false, Some(&mut memo)).unwrap();
+        assert_eq!(memo.files_read(), 2);
+
+        // Three files edited, one named: only that one is read. (Told wrongly, as here,
+        // the load believes it; the watcher tells what it saw.)
+        write(root, "content/reports/2018.md", &report(2018, "丙"), OLD);
+        write(root, "content/reports/2017.md", &report(2017, "戊"), OLD);
+        write(root, "content/reports/_index.md", &section("报告集"), OLD);
+        memo.only_changed(["reports/2018.md".to_string()]);
+        let told = load_reusing(root, false, Some(&mut memo)).unwrap();
+        assert_eq!(bodies(&told), ["甲", "丙"]);
+        assert_eq!(memo.files_read(), 1);
+        assert_eq!(told.sections["reports"].title, "报告");
+
+        // A file named that the last load did not find: content/ is walked again and
+        // every file looked at as without being told.
+        write(root, "content/reports/2019.md", &report(2019, "庚"), OLD);
+        memo.only_changed(["reports/2019.md".to_string()]);
+        let walked = load_reusing(root, false, Some(&mut memo)).unwrap();
+        assert_eq!(bodies(&walked), ["戊", "丙", "庚"]);
+        assert_eq!(walked.sections["reports"].title, "报告集");
+
+        // A document that failed to load is read again, named or not.
+        write(root, "content/reports/2017.md", "---\ntitle: [\n---\n", OLD);
+        memo.only_changed(["reports/2017.md".to_string()]);
+        assert!(load_reusing(root, false, Some(&mut memo)).is_err());
+        write(root, "content/reports/2017.md", &report(2017, "己"), OLD);
+        memo.only_changed([]);
+        let mended = load_reusing(root, false, Some(&mut memo)).unwrap();
+        assert_eq!(bodies(&mended), ["己", "丙", "庚"]);
+        assert_eq!(memo.files_read(), 1);
     }
 
     #[test]

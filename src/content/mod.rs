@@ -12,8 +12,10 @@ mod load;
 pub mod memo;
 pub mod metrics;
 pub mod versions;
+mod walk;
 
 pub use document::Document;
 pub use kind::Kind;
-pub use load::{ContentTree, Section, is_ignored_name, load, load_reusing};
+pub use load::{CONTENT_DIR, ContentTree, Section, load, load_reusing};
 pub use memo::LoadMemo;
+pub use walk::is_ignored_name;

@@ -86,8 +86,11 @@ pub fn serve_until(root: &Path, opts: &ServeOptions, stop: Arc<AtomicBool>) -> a
         }
         match watcher.wait(TICK, &stop) {
             Wait::Changed(_) if stop.load(Ordering::SeqCst) => break Ok(()),
-            Wait::Changed(paths) => {
-                println!("changed: {}", describe(&paths));
+            Wait::Changed(changes) => {
+                println!("changed: {}", describe(&changes.paths));
+                if !changes.structural {
+                    session.only_changed(&changes.paths);
+                }
                 rebuild(
                     &mut session,
                     &shared,

@@ -31,12 +31,29 @@ pub const WRITER_LIMIT: Duration = Duration::from_secs(3);
 const SEES_CLOSE_WRITE: bool = cfg!(any(target_os = "linux", target_os = "android"));
 
 pub enum Wait {
-    /// Sources changed (the paths, deduplicated, for messages).
-    Changed(Vec<PathBuf>),
+    /// Sources changed.
+    Changed(Changes),
     /// Nothing happened within the timeout.
     Idle,
     /// The watcher is gone.
     Closed,
+}
+
+/// What changed while the watcher waited.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Relative to the site's root, sorted, each once.
+    pub paths: Vec<PathBuf>,
+    /// Whether files or folders may have been created, removed or renamed, or events
+    /// lost, rather than existing files only written to. Always, where the platform does
+    /// not tell these apart for certain (only inotify is relied on).
+    pub structural: bool,
+}
+
+impl Changes {
+    fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
 }
 
 pub struct SiteWatcher {
@@ -44,7 +61,7 @@ pub struct SiteWatcher {
     events: Receiver<notify::Result<Event>>,
     root: PathBuf,
     /// Changes seen by [`SiteWatcher::changed_meanwhile`], for the next wait.
-    pending: Vec<PathBuf>,
+    pending: Changes,
     /// Sources written to and not closed since (absolute paths, as in events).
     writing: HashSet<PathBuf>,
 }
@@ -67,7 +84,7 @@ impl SiteWatcher {
             watcher,
             events,
             root,
-            pending: Vec::new(),
+            pending: Changes::default(),
             writing: HashSet::new(),
         })
     }
@@ -100,9 +117,9 @@ impl SiteWatcher {
             // In slices, so that a long wait for a writer still notices `stop`.
             match self.events.recv_timeout(left.min(QUIET)) {
                 Ok(event) => {
-                    let before = changed.len();
+                    let before = changed.paths.len();
                     self.collect(event, &mut changed);
-                    if changed.len() != before {
+                    if changed.paths.len() != before {
                         last_event = Instant::now();
                     }
                 }
@@ -110,8 +127,8 @@ impl SiteWatcher {
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
-        changed.sort();
-        changed.dedup();
+        changed.paths.sort();
+        changed.paths.dedup();
         Wait::Changed(changed)
     }
 
@@ -129,7 +146,7 @@ impl SiteWatcher {
 
     /// Adds the event's relevant paths to `changed`, and starts watching source folders
     /// created since we started.
-    fn collect(&mut self, event: notify::Result<Event>, changed: &mut Vec<PathBuf>) {
+    fn collect(&mut self, event: notify::Result<Event>, changed: &mut Changes) {
         let event = match event {
             Ok(e) => e,
             Err(e) => {
@@ -140,7 +157,8 @@ impl SiteWatcher {
         if event.need_rescan() {
             // Events were lost, close events perhaps among them.
             self.writing.clear();
-            changed.push(self.root.clone());
+            changed.paths.push(self.root.clone());
+            changed.structural = true;
             return;
         }
         if !is_relevant_kind(&event.kind) {
@@ -169,9 +187,20 @@ impl SiteWatcher {
                     eprintln!("warning: cannot watch {}: {e}", path.display());
                 }
             }
-            changed.push(rel);
+            changed.structural |= !SEES_CLOSE_WRITE || !is_write(&event.kind);
+            changed.paths.push(rel);
         }
     }
+}
+
+/// Whether an event is a write to a file that exists (or a change of its metadata):
+/// what leaves the folders' listings as they were.
+fn is_write(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_))
+            | EventKind::Access(AccessKind::Close(AccessMode::Write))
+    )
 }
 
 /// Reading files (our own build does) must not trigger rebuilds.
@@ -213,7 +242,7 @@ mod tests {
 
     fn changed(wait: Wait) -> Vec<PathBuf> {
         match wait {
-            Wait::Changed(paths) => paths,
+            Wait::Changed(changes) => changes.paths,
             Wait::Idle => panic!("no change seen"),
             Wait::Closed => panic!("the watcher closed"),
         }
@@ -256,6 +285,44 @@ mod tests {
         let paths = changed(watcher.wait(Duration::from_millis(1), &stop));
         assert_eq!(paths, [PathBuf::from("content/b.md")]);
         assert!(!watcher.changed_meanwhile());
+    }
+
+    #[test]
+    fn tells_writes_to_existing_files_from_other_changes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/reports")).unwrap();
+        std::fs::write(root.join("content/reports/2018.md"), "一").unwrap();
+        let mut watcher = SiteWatcher::new(root).unwrap();
+        let stop = AtomicBool::new(false);
+        let wait = |watcher: &mut SiteWatcher| match watcher.wait(Duration::from_secs(5), &stop) {
+            Wait::Changed(changes) => changes,
+            _ => panic!("no change seen"),
+        };
+
+        let mut file = std::fs::File::options()
+            .append(true)
+            .open(root.join("content/reports/2018.md"))
+            .unwrap();
+        file.write_all("二".as_bytes()).unwrap();
+        drop(file);
+        let written = wait(&mut watcher);
+        assert_eq!(written.paths, [PathBuf::from("content/reports/2018.md")]);
+        assert_eq!(
+            written.structural, !SEES_CLOSE_WRITE,
+            "a write, told apart where inotify is used"
+        );
+
+        std::fs::write(root.join("content/reports/2019.md"), "三").unwrap();
+        assert!(wait(&mut watcher).structural, "a file created");
+        std::fs::rename(
+            root.join("content/reports/2019.md"),
+            root.join("content/reports/2020.md"),
+        )
+        .unwrap();
+        assert!(wait(&mut watcher).structural, "a file renamed");
+        std::fs::remove_file(root.join("content/reports/2020.md")).unwrap();
+        assert!(wait(&mut watcher).structural, "a file removed");
     }
 
     #[test]
