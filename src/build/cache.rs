@@ -210,6 +210,9 @@ impl Previous {
     }
 }
 
+/// Files carried from the previous build: each one's path, SHA-256 (hex) and size.
+type CarriedFiles<'a> = Vec<(String, &'a str, u64)>;
+
 /// Reuses files of the previous build and collects this build's keys.
 pub struct BuildCache {
     previous: Option<Previous>,
@@ -328,15 +331,59 @@ impl BuildCache {
         Ok(true)
     }
 
-    /// Publishes the previous build's `rel` under this build's `key`, whatever key it
-    /// had then (the caller knows it is still right); returns its SHA-256 (hex) and size.
-    fn carry(&self, rel: &str, key: &Key, sink: &dyn Sink) -> io::Result<(&str, u64)> {
-        let missing = || io::Error::new(io::ErrorKind::NotFound, format!("{rel} is not in the previous build"));
-        let p = self.previous.as_ref().ok_or_else(missing)?;
-        let file = p.manifest.file_index(rel).ok_or_else(missing)?;
-        self.carry_at(rel, file, sink)?;
-        match p.key_index(rel) {
-            Some(k) if p.keys[k].1 == *key => {
+    /// Publishes every file of the previous build under `prefix` that `keep` accepts,
+    /// each under this build's key `key_of` gives it, whatever key it had then (the
+    /// caller knows it is still right), if there are `expected` of them. Returns each
+    /// one's path, SHA-256 (hex) and size, sorted by path; `None`, with nothing
+    /// published, if there is another number of them.
+    ///
+    /// The files are found in one pass over the previous manifest and keys, both sorted,
+    /// not looked up one by one: after an edit at 13,000 reports the search index
+    /// carries 81,000 files, and looking each up took 90 ms of CPU.
+    fn carry_where(
+        &self,
+        prefix: &str,
+        keep: crate::search::patch::Keep,
+        expected: usize,
+        key_of: &(dyn Fn(&str) -> Key + Sync),
+        sink: &dyn Sink,
+    ) -> io::Result<Option<CarriedFiles<'_>>> {
+        let Some(p) = &self.previous else { return Ok(None) };
+        let files = &p.manifest.files;
+        let start = files.partition_point(|f| f.path.as_str() < prefix);
+        let end = start + files[start..].partition_point(|f| f.path.starts_with(prefix));
+        let chosen: Vec<usize> = (start..end).into_par_iter().filter(|&i| keep(&files[i].path)).collect();
+        if chosen.len() != expected {
+            return Ok(None);
+        }
+        // Each file's place in the keys, which list the same paths in the same order.
+        let mut k = p.keys.partition_point(|(f, _)| f.as_str() < prefix);
+        let mut placed = Vec::with_capacity(chosen.len());
+        for &i in &chosen {
+            let path = files[i].path.as_str();
+            while k < p.keys.len() && p.keys[k].0.as_str() < path {
+                k += 1;
+            }
+            placed.push((i, (k < p.keys.len() && p.keys[k].0 == path).then_some(k)));
+        }
+        placed
+            .par_iter()
+            .map(|&(i, k)| {
+                let f = &files[i];
+                self.carry_at(&f.path, i, sink)?;
+                self.note_carried(k, &f.path, &key_of(&f.path));
+                Ok((f.path.clone(), f.sha256.as_str(), f.size))
+            })
+            .collect::<io::Result<Vec<_>>>()
+            .map(Some)
+    }
+
+    /// Notes `key` for `rel`, carried from the previous build, where its key had place
+    /// `k`: a mark when the key is the same, or the one new key carried files take.
+    fn note_carried(&self, k: Option<usize>, rel: &str, key: &Key) {
+        let previous = |k: usize| self.previous.as_ref().map(|p| &p.keys[k].1);
+        match k {
+            Some(k) if previous(k) == Some(key) => {
                 self.kept_keys.mark(k);
             }
             Some(k) if self.new_key.get_or_init(|| key.clone()) == key => {
@@ -345,8 +392,6 @@ impl BuildCache {
             }
             _ => self.note(rel, key),
         }
-        let f = &p.manifest.files[file];
-        Ok((&f.sha256, f.size))
     }
 
     /// Publishes the previous build's `rel`, at place `file` of its manifest, through
@@ -542,11 +587,26 @@ impl crate::search::Previous for SearchFiles<'_> {
         p.manifest.file(rel).and_then(|_| std::fs::read(p.dir.join(rel)).ok())
     }
 
-    fn carry(&self, rel: &str) -> io::Result<([u8; 32], u64)> {
-        let (sha256, size) = self.cache.carry(rel, &self.key(rel), self.sink)?;
-        let digest = hex_digest(sha256)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, format!("{rel}: malformed digest")))?;
-        Ok((digest, size))
+    fn carry_where(
+        &self,
+        keep: crate::search::patch::Keep,
+        expected: usize,
+    ) -> io::Result<Option<crate::search::patch::Carried>> {
+        let key_of = |rel: &str| self.key(rel);
+        let Some(carried) = self.cache.carry_where("search/", keep, expected, &key_of, self.sink)? else {
+            return Ok(None);
+        };
+        carried
+            .into_iter()
+            .map(|(rel, sha256, size)| match hex_digest(sha256) {
+                Some(digest) => Ok((rel, digest, size)),
+                None => Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{rel}: malformed digest"),
+                )),
+            })
+            .collect::<io::Result<_>>()
+            .map(Some)
     }
 
     fn chars(&self) -> Option<u64> {

@@ -126,10 +126,12 @@ pub fn write_all(
         record(rel, Sha256::digest(&bytes).into(), bytes.len() as u64);
         Ok(())
     };
-    let carry = |rel: String| -> std::io::Result<()> {
-        let (digest, size) = previous.carry(&rel)?;
-        record(rel, digest, size);
-        Ok(())
+    let carry_where = |keep: patch::Keep, expected: usize| -> std::io::Result<bool> {
+        let Some(carried) = previous.carry_where(keep, expected)? else {
+            return Ok(false);
+        };
+        written.lock().expect("no panic holding it").extend(carried);
+        Ok(true)
     };
     let fragment = |i: usize| {
         let d = &documents[i];
@@ -145,7 +147,7 @@ pub fn write_all(
         fragment: &fragment,
         meta: &meta,
         put: &put,
-        carry: &carry,
+        carry_where: &carry_where,
     };
     let failed = |e: (String, std::io::Error)| io(&e.0, e.1);
     let (chars, patched) = match patch::apply(&writer, previous).map_err(failed)? {

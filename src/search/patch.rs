@@ -20,7 +20,7 @@
 //! previous files (or shard counts that the new size would change) gives up the patch,
 //! and the caller builds the index whole.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read as _;
 
 use flate2::read::GzDecoder;
@@ -41,11 +41,19 @@ pub trait Previous: Sync {
     fn unchanged(&self, doc: usize) -> bool;
     /// A file of the previous index, as written (gzip).
     fn read(&self, rel: &str) -> Option<Vec<u8>>;
-    /// Publishes a file of the previous index unchanged; returns its SHA-256 and size.
-    fn carry(&self, rel: &str) -> std::io::Result<([u8; 32], u64)>;
+    /// Publishes unchanged every file of the previous index that `keep` accepts, if
+    /// there are `expected` of them; returns each one's path, SHA-256 and size, or
+    /// `None`, with nothing published, if there is another number of them.
+    fn carry_where(&self, keep: Keep, expected: usize) -> std::io::Result<Option<Carried>>;
     /// Characters the previous index was made from ([`super::Output::chars`]).
     fn chars(&self) -> Option<u64>;
 }
+
+/// Which files of the previous index to carry.
+pub type Keep<'a> = &'a (dyn Fn(&str) -> bool + Sync);
+
+/// Files carried: each one's path, SHA-256 and size.
+pub type Carried = Vec<(String, [u8; 32], u64)>;
 
 /// Inflates a gzip file; `None` if it is not one.
 pub fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
@@ -352,6 +360,37 @@ pub fn change(doc: u32, old: &DocStreams, new: &DocStreams, a: u32, b: u32) -> C
     }
 }
 
+/// A file of the index, by its path.
+#[derive(Debug, PartialEq)]
+enum IndexFile {
+    Meta,
+    Counts(usize),
+    Positions(usize),
+    Fragment(usize),
+}
+
+/// What `rel` is in the index (`search/a/12.bin`: counts shard 12), if anything; only
+/// numbers as the index writes them (no leading zero).
+fn index_file(rel: &str) -> Option<IndexFile> {
+    let name = rel.strip_prefix("search/")?;
+    if name == "meta.bin" {
+        return Some(IndexFile::Meta);
+    }
+    let (folder, file) = name.split_once('/')?;
+    let digits = file.strip_suffix(".bin")?;
+    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let n = digits.parse().ok()?;
+    match folder {
+        "a" => Some(IndexFile::Counts(n)),
+        "b" => Some(IndexFile::Positions(n)),
+        "t" => Some(IndexFile::Fragment(n)),
+        _ => None,
+    }
+}
+
 /// A changed document is patched in; at more than one in this many, the index is built
 /// whole (nearly every shard would be rewritten anyway).
 const MAX_CHANGED_SHARE: usize = 20;
@@ -366,7 +405,9 @@ pub struct Writer<'a> {
     /// `meta.bin`'s JSON for these shard counts.
     pub meta: &'a (dyn Fn(u32, u32) -> Vec<u8> + Sync),
     pub put: &'a (dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync),
-    pub carry: &'a (dyn Fn(String) -> std::io::Result<()> + Sync),
+    /// Carries the previous files `keep` accepts if there are as many as expected
+    /// ([`Previous::carry_where`]); returns whether it did.
+    pub carry_where: &'a (dyn Fn(Keep, usize) -> std::io::Result<bool> + Sync),
 }
 
 #[derive(Deserialize)]
@@ -421,29 +462,30 @@ pub fn apply(w: &Writer, previous: &dyn Previous) -> Result<Option<u64>, (String
     };
     drop(changes);
 
-    let mut patched: HashMap<String, Vec<u8>> = patched.into_iter().collect();
-    let mut files: Vec<String> = (0..a as usize).map(|s| Kind::Counts.file(s)).collect();
-    files.extend((0..b as usize).map(|s| Kind::Positions.file(s)));
-    let (mut new_files, mut carried) = (Vec::new(), Vec::new());
-    for f in files {
-        match patched.remove(&f) {
-            Some(bytes) => new_files.push((f, bytes)),
-            None => carried.push(f),
-        }
+    // Every other file of the index is the previous build's: its other shards and
+    // fragments, and meta.bin (the same, checked above). Carried first: if the previous
+    // build does not have them all, nothing is written and the index is built whole.
+    let patched_names: HashSet<&str> = patched.iter().map(|(rel, _)| rel.as_str()).collect();
+    let is_changed = |doc: usize| changed.binary_search(&doc).is_ok();
+    let keep = |rel: &str| {
+        !patched_names.contains(rel)
+            && match index_file(rel) {
+                Some(IndexFile::Meta) => true,
+                Some(IndexFile::Counts(n)) => n < a as usize,
+                Some(IndexFile::Positions(n)) => n < b as usize,
+                Some(IndexFile::Fragment(n)) => n < w.documents && !is_changed(n),
+                None => false,
+            }
+    };
+    let expected = (a + b) as usize - patched.len() + (w.documents - changed.len()) + 1;
+    let carried = (w.carry_where)(&keep, expected).map_err(|e| ("search/".to_string(), e))?;
+    if !carried {
+        return Ok(None);
     }
-    for i in 0..w.documents {
-        let rel = super::fragment_file(i);
-        match changed.binary_search(&i) {
-            Ok(_) => new_files.push((rel, (w.fragment)(i))),
-            Err(_) => carried.push(rel),
-        }
-    }
-    carried.push("search/meta.bin".into());
+    let fragments = changed.iter().map(|&i| (super::fragment_file(i), (w.fragment)(i)));
+    let new_files: Vec<(String, Vec<u8>)> = patched.into_iter().chain(fragments).collect();
     new_files
         .into_par_iter()
         .try_for_each(|(rel, bytes)| (w.put)(rel.clone(), bytes).map_err(|e| (rel, e)))?;
-    carried
-        .into_par_iter()
-        .try_for_each(|rel| (w.carry)(rel.clone()).map_err(|e| (rel, e)))?;
     Ok(Some(chars))
 }

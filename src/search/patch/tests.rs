@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use super::super::index::DocStreams;
 use super::super::{TEXT_CHECK, build_shards};
-use super::{change, entries, gunzip, patch_shards};
+use super::{IndexFile, change, entries, gunzip, index_file, patch_shards};
 
 /// Every shard file of `docs`' index, built whole.
 fn shard_files(docs: &[DocStreams], a: u32, b: u32) -> BTreeMap<String, Vec<u8>> {
@@ -180,4 +180,24 @@ fn random_edits_patch_to_the_full_index() {
         before = after;
     }
     assert!(rewrote_fewer > 10, "patches rewrite only the shards they touch");
+}
+
+#[test]
+fn index_files_are_told_by_their_paths_as_the_index_writes_them() {
+    assert_eq!(index_file("search/meta.bin"), Some(IndexFile::Meta));
+    assert_eq!(index_file("search/a/0.bin"), Some(IndexFile::Counts(0)));
+    assert_eq!(index_file("search/b/4095.bin"), Some(IndexFile::Positions(4095)));
+    assert_eq!(index_file("search/t/17.bin"), Some(IndexFile::Fragment(17)));
+    for other in [
+        "search/index.html",
+        "search/a/07.bin",
+        "search/a/.bin",
+        "search/a/-1.bin",
+        "search/c/1.bin",
+        "search/t/1.json",
+        "search/t/x/1.bin",
+        "reports/a/1.bin",
+    ] {
+        assert_eq!(index_file(other), None, "{other}");
+    }
 }
