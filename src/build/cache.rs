@@ -181,10 +181,18 @@ pub struct Previous {
     /// ([`Manifest::file`], [`Manifest::page`]).
     manifest: Manifest,
     search_chars: Option<u64>,
+    /// For each file of the manifest, by its place there: the place of its key in
+    /// `keys` and of its page in the manifest's pages ([`NONE`] for none). Found once
+    /// per build (for `serve`, after the pages reloaded), not for each of the 132,000
+    /// files reused after an edit at 13,000 reports.
+    links: Vec<(u32, u32)>,
     /// Its folder is known to hold the files as the manifest gives them: it is
     /// `serve`'s own, which nothing else writes, and the build is held in memory.
     trusted: bool,
 }
+
+/// No place, in [`Previous::links`].
+const NONE: u32 = u32::MAX;
 
 impl Previous {
     fn new(
@@ -194,20 +202,55 @@ impl Previous {
         manifest: Manifest,
         search_chars: Option<u64>,
     ) -> Previous {
+        let links = links(&keys, &manifest);
         Previous {
             dir: dir.to_path_buf(),
             keys,
             lint: Mutex::new(lint),
             manifest,
             search_chars,
+            links,
             trusted: false,
         }
     }
 
-    /// The place of `rel` in [`Previous::keys`].
-    fn key_index(&self, rel: &str) -> Option<usize> {
-        self.keys.binary_search_by(|(file, _)| file.as_str().cmp(rel)).ok()
+    /// The place of the key of the manifest's file `file` in [`Previous::keys`].
+    fn key_of_file(&self, file: usize) -> Option<usize> {
+        Some(self.links[file].0).filter(|&k| k != NONE).map(|k| k as usize)
     }
+
+    /// The place of the page of the manifest's file `file` among its pages.
+    fn page_of_file(&self, file: usize) -> Option<usize> {
+        Some(self.links[file].1).filter(|&p| p != NONE).map(|p| p as usize)
+    }
+}
+
+/// [`Previous::links`]: `keys` and the manifest's files are both sorted by path.
+fn links(keys: &[(String, Key)], manifest: &Manifest) -> Vec<(u32, u32)> {
+    let place = |i: Option<usize>| i.and_then(|i| u32::try_from(i).ok()).unwrap_or(NONE);
+    let pages: Vec<u32> = manifest
+        .files
+        .par_iter()
+        .map(|f| {
+            let page = match f.path.ends_with(".html") {
+                true => manifest.page_index(&url_of(&f.path)),
+                false => None,
+            };
+            place(page)
+        })
+        .collect();
+    let mut k = 0;
+    manifest
+        .files
+        .iter()
+        .zip(pages)
+        .map(|(f, page)| {
+            while k < keys.len() && keys[k].0 < f.path {
+                k += 1;
+            }
+            (place((k < keys.len() && keys[k].0 == f.path).then_some(k)), page)
+        })
+        .collect()
 }
 
 /// Files carried from the previous build: each one's path, SHA-256 (hex) and size.
@@ -315,8 +358,8 @@ impl BuildCache {
     /// and manifest.
     fn fresh(&self, rel: &str, key: &Key) -> Option<(usize, usize)> {
         let p = self.previous.as_ref()?;
-        let k = p.key_index(rel).filter(|&k| p.keys[k].1 == *key)?;
         let f = p.manifest.file_index(rel)?;
+        let k = p.key_of_file(f).filter(|&k| p.keys[k].1 == *key)?;
         let size = p.manifest.files[f].size;
         (p.trusted || std::fs::metadata(p.dir.join(rel)).is_ok_and(|m| m.len() == size)).then_some((k, f))
     }
@@ -337,9 +380,9 @@ impl BuildCache {
     /// one's path, SHA-256 (hex) and size, sorted by path; `None`, with nothing
     /// published, if there is another number of them.
     ///
-    /// The files are found in one pass over the previous manifest and keys, both sorted,
-    /// not looked up one by one: after an edit at 13,000 reports the search index
-    /// carries 81,000 files, and looking each up took 90 ms of CPU.
+    /// The files are found in one pass over the previous manifest, sorted, not looked
+    /// up one by one: after an edit at 13,000 reports the search index carries 81,000
+    /// files, and looking each up took 90 ms of CPU.
     fn carry_where(
         &self,
         prefix: &str,
@@ -356,22 +399,12 @@ impl BuildCache {
         if chosen.len() != expected {
             return Ok(None);
         }
-        // Each file's place in the keys, which list the same paths in the same order.
-        let mut k = p.keys.partition_point(|(f, _)| f.as_str() < prefix);
-        let mut placed = Vec::with_capacity(chosen.len());
-        for &i in &chosen {
-            let path = files[i].path.as_str();
-            while k < p.keys.len() && p.keys[k].0.as_str() < path {
-                k += 1;
-            }
-            placed.push((i, (k < p.keys.len() && p.keys[k].0 == path).then_some(k)));
-        }
-        placed
+        chosen
             .par_iter()
-            .map(|&(i, k)| {
+            .map(|&i| {
                 let f = &files[i];
                 self.carry_at(&f.path, i, sink)?;
-                self.note_carried(k, &f.path, &key_of(&f.path));
+                self.note_carried(p.key_of_file(i), &f.path, &key_of(&f.path));
                 Ok((f.path.clone(), f.sha256.as_str(), f.size))
             })
             .collect::<io::Result<Vec<_>>>()
@@ -398,16 +431,11 @@ impl BuildCache {
     /// `sink`; its key is for the caller to note.
     fn carry_at(&self, rel: &str, file: usize, sink: &dyn Sink) -> io::Result<()> {
         let p = self.previous.as_ref().expect("carried from a previous build");
-        let page = if rel.ends_with(".html") {
-            p.manifest.page_index(&url_of(rel))
-        } else {
-            None
-        };
         let known = Reused {
             dir: &p.dir,
             manifest: &p.manifest,
             file,
-            page,
+            page: p.page_of_file(file),
         };
         sink.reuse(rel, &known)?;
         self.reused.fetch_add(1, Ordering::Relaxed);

@@ -147,9 +147,11 @@ fn rebuild(
             let reloaded = start.elapsed();
             session.complete(&mut summary);
             eprint!("{}", summary.warnings_shown());
+            // As `build` says it: the pages, and the files of which most were reused.
             println!(
-                "{verb} {} pages ({} unchanged) in {} ms; manifest and proof-reading {} ms more",
+                "{verb} {} pages ({} files, {} unchanged since the last build) in {} ms; manifest and proof-reading {} ms more",
                 summary.pages,
+                summary.files,
                 summary.reused,
                 reloaded.as_millis(),
                 (start.elapsed() - reloaded).as_millis()
