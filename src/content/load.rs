@@ -316,10 +316,11 @@ pub fn load_reusing(
     // is a temporary file, and an editing session of many loads would otherwise keep
     // one open per load.
     let shelve = known.is_none_or(LoadMemo::is_empty);
-    let walked: Vec<String> = match known {
-        Some(_) => pages.iter().map(|(_, rel)| rel.clone()).collect(),
-        None => Vec::new(),
-    };
+    // The document files found, for the memo to forget the others; a walk taken from
+    // the last load found the same ones.
+    let walked: Option<Vec<String>> = known
+        .filter(|_| trusted.is_none())
+        .map(|_| pages.iter().map(|(_, rel)| rel.clone()).collect());
     let loader = PageLoader {
         root,
         sections: &sections,
@@ -363,7 +364,7 @@ pub fn load_reusing(
         }
     }
     if let Some(memo) = memo {
-        memo.update(read, &walked);
+        memo.update(read, walked.as_deref());
         memo.remember_sections(index_memo);
         if let Some(walk) = walk_to_keep {
             memo.remember_walk(walk);

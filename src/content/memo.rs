@@ -145,9 +145,10 @@ impl LoadMemo {
 
     /// Takes in a load: the files it `read`, each to be remembered (`Some`) or not (a
     /// file modified just before it was read), and every document file it `walked`,
-    /// which is what may stay remembered. What was taken from here stays as it is:
-    /// nothing is copied for the 17,000 documents that did not change.
-    pub fn update(&mut self, read: Vec<(String, Option<Remembered>)>, walked: &[String]) {
+    /// which is what may stay remembered (`None`: the same files as the last load's).
+    /// What was taken from here stays as it is: nothing is copied for the 17,000
+    /// documents that did not change.
+    pub fn update(&mut self, read: Vec<(String, Option<Remembered>)>, walked: Option<&[String]>) {
         self.read = read.len();
         for (rel, remembered) in read {
             match remembered {
@@ -155,8 +156,10 @@ impl LoadMemo {
                 None => self.files.remove(&rel),
             };
         }
-        let walked: std::collections::HashSet<&str> = walked.iter().map(String::as_str).collect();
-        self.files.retain(|rel, _| walked.contains(rel.as_str()));
+        if let Some(walked) = walked {
+            let walked: HashSet<&str> = walked.iter().map(String::as_str).collect();
+            self.files.retain(|rel, _| walked.contains(rel.as_str()));
+        }
     }
 
     /// Whether nothing is remembered (no load yet).
