@@ -3,7 +3,10 @@
 //! atomic saves (write a temporary file, rename it over the original) thus cause one
 //! rebuild, and the build only reads files once things have settled.
 //!
-//! Where the platform reports files being closed after writing (inotify), a source
+//! Where the platform reports files being closed after writing (inotify), a change
+//! made only of writes to existing files, each closed since, settles after
+//! [`CLOSED_QUIET`] instead: the writer has said it is done, and a save that follows at
+//! once still lands (a build during which sources change is thrown away). A source
 //! that has been written to but not closed yet (a copy from a network share, a script
 //! writing a report piece by piece) is waited for, up to [`WRITER_LIMIT`]: a pause
 //! longer than [`QUIET`] in the middle of a file must not get half of it built and
@@ -23,6 +26,10 @@ use crate::paths::SOURCE_FOLDERS as FOLDERS;
 
 /// How long things must stay quiet before a rebuild.
 pub const QUIET: Duration = Duration::from_millis(150);
+/// How long things must stay quiet before a rebuild when every file written was closed
+/// and nothing was created, removed or renamed: long enough to take in an editor's
+/// follow-up (a `chmod`, the next file of a multi-file save) without a second build.
+pub const CLOSED_QUIET: Duration = Duration::from_millis(25);
 /// How long a source still open for writing may hold a rebuild back after the last
 /// event (a writer that never closes, or a close event we missed).
 pub const WRITER_LIMIT: Duration = Duration::from_secs(3);
@@ -48,6 +55,8 @@ pub struct Changes {
     /// lost, rather than existing files only written to. Always, where the platform does
     /// not tell these apart for certain (only inotify is relied on).
     pub structural: bool,
+    /// Whether a file written was seen closed (inotify only).
+    closed: bool,
 }
 
 impl Changes {
@@ -107,7 +116,7 @@ impl SiteWatcher {
         while !stop.load(Ordering::SeqCst) {
             // A file deleted while open for writing sends no close event we would see.
             self.writing.retain(|p| p.exists());
-            let settle = if self.writing.is_empty() { QUIET } else { WRITER_LIMIT };
+            let settle = settle_time(self.writing.is_empty(), &changed);
             let left = (last_event + settle).saturating_duration_since(Instant::now());
             if left.is_zero() {
                 // Given up on writers that never closed: they no longer hold anything back.
@@ -177,6 +186,7 @@ impl SiteWatcher {
                     | EventKind::Modify(ModifyKind::Name(_))
                     | EventKind::Remove(_) => {
                         self.writing.remove(&path);
+                        changed.closed |= matches!(event.kind, EventKind::Access(_));
                     }
                     _ => {}
                 }
@@ -190,6 +200,18 @@ impl SiteWatcher {
             changed.structural |= !SEES_CLOSE_WRITE || !is_write(&event.kind);
             changed.paths.push(rel);
         }
+    }
+}
+
+/// How long to wait after the last event: for a writer still at work, [`WRITER_LIMIT`];
+/// after writes to existing files that were all closed, [`CLOSED_QUIET`]; else [`QUIET`].
+fn settle_time(writers_done: bool, changed: &Changes) -> Duration {
+    if !writers_done {
+        WRITER_LIMIT
+    } else if changed.closed && !changed.structural {
+        CLOSED_QUIET
+    } else {
+        QUIET
     }
 }
 
@@ -312,9 +334,13 @@ mod tests {
             written.structural, !SEES_CLOSE_WRITE,
             "a write, told apart where inotify is used"
         );
+        let quick = if SEES_CLOSE_WRITE { CLOSED_QUIET } else { QUIET };
+        assert_eq!(settle_time(true, &written), quick, "closed after writing");
 
         std::fs::write(root.join("content/reports/2019.md"), "三").unwrap();
-        assert!(wait(&mut watcher).structural, "a file created");
+        let created = wait(&mut watcher);
+        assert!(created.structural, "a file created");
+        assert_eq!(settle_time(true, &created), QUIET, "created: an atomic save may follow");
         std::fs::rename(
             root.join("content/reports/2019.md"),
             root.join("content/reports/2020.md"),
@@ -323,6 +349,32 @@ mod tests {
         assert!(wait(&mut watcher).structural, "a file renamed");
         std::fs::remove_file(root.join("content/reports/2020.md")).unwrap();
         assert!(wait(&mut watcher).structural, "a file removed");
+    }
+
+    #[test]
+    fn settles_sooner_only_after_closed_writes() {
+        let closed = Changes {
+            paths: vec![PathBuf::from("content/a.md")],
+            structural: false,
+            closed: true,
+        };
+        assert_eq!(settle_time(true, &closed), CLOSED_QUIET);
+        assert_eq!(settle_time(false, &closed), WRITER_LIMIT, "another file still open");
+        let touched = Changes {
+            closed: false,
+            ..closed
+        };
+        assert_eq!(
+            settle_time(true, &touched),
+            QUIET,
+            "metadata only: no writer said it was done"
+        );
+        let renamed = Changes {
+            structural: true,
+            closed: true,
+            paths: touched.paths,
+        };
+        assert_eq!(settle_time(true, &renamed), QUIET);
     }
 
     #[test]
