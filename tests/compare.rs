@@ -640,3 +640,32 @@ fn commitments_are_compared_section_by_section_and_item_by_item() {
         "{page}"
     );
 }
+
+/// Content that claims a comparison page's path (a page, an alias) is an error naming
+/// the file, not a page silently overwritten.
+#[test]
+fn content_claiming_a_comparison_path_is_an_error_naming_its_file() {
+    for (rel, front_matter, claimed) in [
+        (
+            "content/reports/trends.md",
+            "title: 占位\nkind: page",
+            "/reports/trends/",
+        ),
+        (
+            "content/news/note.md",
+            "title: 通知\naliases: [\"/reports/compare/2020-2021/\"]",
+            "/reports/compare/2020-2021/",
+        ),
+    ] {
+        let site = fixture();
+        site.doc(rel, front_matter, "正文。");
+        let diags = site.build_err();
+        let e = single_error(&diags);
+        assert!(e.file.ends_with(rel), "{rel}: {e:?}");
+        assert!(
+            e.message.contains(&format!("the comparison page {claimed}")),
+            "{rel}: {e:?}"
+        );
+        assert!(!site.exists("public/index.html"), "{rel}: nothing published");
+    }
+}

@@ -67,20 +67,34 @@ pub struct Implied {
     pub formula: String,
 }
 
-fn check(series: &[&Document], doc: &Document, m: &Metric) -> Option<StatedCheck> {
+/// The stated change of `m` and the one computed from the year before: (stated,
+/// computed, the year before's report, its figure); no text is formatted.
+fn stated_and_computed<'a>(
+    series: &[&'a Document],
+    doc: &Document,
+    m: &Metric,
+) -> Option<(f64, f64, &'a Document, &'a Metric)> {
     let stated = m.stated_change_pct?;
     let prev_doc = year_before(series, doc)?;
     let prev = metric(prev_doc, &m.key)?;
     if prev.value == 0.0 || prev.unit != m.unit {
         return None;
     }
-    let computed = (m.value - prev.value) / prev.value * 100.0;
+    Some((stated, (m.value - prev.value) / prev.value * 100.0, prev_doc, prev))
+}
+
+fn contradicts(stated: f64, computed: f64) -> bool {
+    (computed - stated).abs() > TOLERANCE_PP + 1e-9
+}
+
+fn check(series: &[&Document], doc: &Document, m: &Metric) -> Option<StatedCheck> {
+    let (stated, computed, prev_doc, prev) = stated_and_computed(series, doc, m)?;
     Some(StatedCheck {
         stated: format_change_pct(stated),
         computed: pct(computed),
         previous_year: prev_doc.year?,
         previous: grouped(prev.value),
-        contradicts: (computed - stated).abs() > TOLERANCE_PP + 1e-9,
+        contradicts: contradicts(stated, computed),
     })
 }
 
@@ -283,9 +297,12 @@ pub fn warnings(series: &[&Document]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in series {
         for m in &d.metrics {
-            let Some(c) = check(series, d, m).filter(|c| c.contradicts) else {
+            // Checked without formatting first: `serve` checks every series on each
+            // rebuild, and few figures contradict.
+            if !stated_and_computed(series, d, m).is_some_and(|(stated, computed, ..)| contradicts(stated, computed)) {
                 continue;
-            };
+            }
+            let Some(c) = check(series, d, m) else { continue };
             let prev = year_before(series, d).and_then(|p| metric(p, &m.key)).expect("checked");
             out.push(
                 Diagnostic::warning(
