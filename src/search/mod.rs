@@ -246,10 +246,11 @@ impl Kind {
         }
     }
 
-    /// A shard of this kind, compressed (see [`shards::gzip_huffman`]).
+    /// A shard of this kind, compressed (see [`shards::gzip_fast`] and
+    /// [`shards::gzip_huffman`]).
     fn gzip(self, shard: &[u8]) -> Vec<u8> {
         match self {
-            Kind::Counts => gzip(shard),
+            Kind::Counts => shards::gzip_fast(shard),
             Kind::Positions => shards::gzip_huffman(shard),
         }
     }
