@@ -7,6 +7,7 @@
 //! place and added unchanged in another is marked as moved, not as a change.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::OnceLock;
 
 use super::diff::{Op, Piece, TextDiff, diff_texts};
 use super::similarity::Bigrams;
@@ -69,6 +70,31 @@ fn norm(t: &str) -> String {
     t.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// What pairing needs of one paragraph: its text without white space, and (made when
+/// first asked for) its bigrams. Made once per document and shared by every comparison
+/// the document is in: a report is in up to three, the newest of a series in all of
+/// them, and making these again for each took about a tenth of the comparisons' time.
+#[derive(Debug, Default)]
+pub struct ParaKey {
+    norm: String,
+    grams: OnceLock<Bigrams>,
+}
+
+impl ParaKey {
+    pub fn new(text: &str) -> ParaKey {
+        ParaKey {
+            norm: norm(text),
+            grams: OnceLock::new(),
+        }
+    }
+
+    /// The bigrams of the paragraph (white space is not a letter, so these are the
+    /// text's own).
+    fn grams(&self) -> &Bigrams {
+        self.grams.get_or_init(|| Bigrams::new(&self.norm))
+    }
+}
+
 /// Aligns paragraphs keeping their order (the best total similarity, as in sequence
 /// alignment), so that a rewritten paragraph is diffed against its counterpart and an
 /// inserted one does not shift everything after it.
@@ -76,50 +102,37 @@ fn norm(t: &str) -> String {
 /// Equal paragraphs at the start and at the end pair up first, as a text diff trims a
 /// common prefix and suffix: an equal pair scores more than any other, so some best
 /// alignment pairs them, and the similarity table shrinks to the part that changed.
-fn align_paragraphs(a: &[&str], b: &[&str]) -> Vec<(Option<usize>, Option<usize>)> {
-    let (na, nb): (Vec<String>, Vec<String>) =
-        (a.iter().map(|t| norm(t)).collect(), b.iter().map(|t| norm(t)).collect());
-    let prefix = na.iter().zip(&nb).take_while(|(x, y)| x == y).count();
-    let suffix = na[prefix..]
+fn align_paragraphs(ka: &[ParaKey], kb: &[ParaKey]) -> Vec<(Option<usize>, Option<usize>)> {
+    let prefix = ka.iter().zip(kb).take_while(|(x, y)| x.norm == y.norm).count();
+    let suffix = ka[prefix..]
         .iter()
         .rev()
-        .zip(nb[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
+        .zip(kb[prefix..].iter().rev())
+        .take_while(|(x, y)| x.norm == y.norm)
         .count();
-    let (n, m) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
+    let (n, m) = (ka.len() - prefix - suffix, kb.len() - prefix - suffix);
     let middle = |i: usize| prefix + i;
     let mut rows: Vec<(Option<usize>, Option<usize>)> = (0..prefix).map(|k| (Some(k), Some(k))).collect();
+    let (ma, mb) = (&ka[prefix..prefix + n], &kb[prefix..prefix + m]);
     let inner = if n.saturating_mul(m) > MAX_ALIGNED_CELLS {
-        align_equal_paragraphs(&na[prefix..prefix + n], &nb[prefix..prefix + m])
+        align_equal_paragraphs(ma, mb)
     } else {
-        align_similar_paragraphs(
-            &a[prefix..prefix + n],
-            &b[prefix..prefix + m],
-            &na[prefix..prefix + n],
-            &nb[prefix..prefix + m],
-        )
+        align_similar_paragraphs(ma, mb)
     };
     rows.extend(inner.into_iter().map(|(i, j)| (i.map(middle), j.map(middle))));
     rows.extend((0..suffix).map(|k| (Some(prefix + n + k), Some(prefix + m + k))));
     rows
 }
 
-/// The best-similarity alignment of `a` and `b` (`na`, `nb`: their texts without
-/// white space), by dynamic programming over every pair.
-fn align_similar_paragraphs(
-    a: &[&str],
-    b: &[&str],
-    na: &[String],
-    nb: &[String],
-) -> Vec<(Option<usize>, Option<usize>)> {
+/// The best-similarity alignment of `a` and `b`, by dynamic programming over every
+/// pair.
+fn align_similar_paragraphs(a: &[ParaKey], b: &[ParaKey]) -> Vec<(Option<usize>, Option<usize>)> {
     let (n, m) = (a.len(), b.len());
-    let ga: Vec<Bigrams> = a.iter().map(|t| Bigrams::new(t)).collect();
-    let gb: Vec<Bigrams> = b.iter().map(|t| Bigrams::new(t)).collect();
     let sim = |i: usize, j: usize| -> Option<f64> {
-        if na[i] == nb[j] {
+        if a[i].norm == b[j].norm {
             return Some(2.0);
         }
-        let s = ga[i].dice(&gb[j]);
+        let s = a[i].grams().dice(b[j].grams());
         (s >= PARA_THRESHOLD).then_some(s)
     };
     let mut best = vec![vec![0.0f64; m + 1]; n + 1];
@@ -150,11 +163,12 @@ fn align_similar_paragraphs(
     rows
 }
 
-/// Pairs only equal paragraphs (`na`, `nb`: without white space), in order (see
-/// [`MAX_ALIGNED_CELLS`]).
-fn align_equal_paragraphs(na: &[String], nb: &[String]) -> Vec<(Option<usize>, Option<usize>)> {
+/// Pairs only equal paragraphs, in order (see [`MAX_ALIGNED_CELLS`]).
+fn align_equal_paragraphs(ka: &[ParaKey], kb: &[ParaKey]) -> Vec<(Option<usize>, Option<usize>)> {
+    let na: Vec<&str> = ka.iter().map(|k| k.norm.as_str()).collect();
+    let nb: Vec<&str> = kb.iter().map(|k| k.norm.as_str()).collect();
     let mut rows = Vec::with_capacity(na.len() + nb.len());
-    for op in similar::capture_diff_slices(similar::Algorithm::Myers, na, nb) {
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &na, &nb) {
         let (_, old, new) = op.as_tag_tuple();
         match op.tag() {
             similar::DiffTag::Equal => rows.extend(old.zip(new).map(|(i, j)| (Some(i), Some(j)))),
@@ -187,8 +201,14 @@ fn whole(op: Op, text: &str) -> TextDiff {
 
 /// Diffs two sections given as their paragraphs.
 pub fn diff_blocks(a: &[&str], b: &[&str]) -> BlockDiff {
+    let keys = |texts: &[&str]| -> Vec<ParaKey> { texts.iter().map(|t| ParaKey::new(t)).collect() };
+    diff_keyed(a, b, &keys(a), &keys(b))
+}
+
+/// Diffs two sections given as their paragraphs and each paragraph's [`ParaKey`].
+pub fn diff_keyed(a: &[&str], b: &[&str], ka: &[ParaKey], kb: &[ParaKey]) -> BlockDiff {
     let mut paras: Vec<ParaDiff> = Vec::new();
-    for (x, y) in align_paragraphs(a, b) {
+    for (x, y) in align_paragraphs(ka, kb) {
         match (x, y) {
             // A paragraph carried over word for word needs no segmenting into words
             // to find that out.
@@ -240,16 +260,16 @@ pub fn diff_blocks(a: &[&str], b: &[&str]) -> BlockDiff {
     // A paragraph removed in one place and added unchanged in another has moved: each
     // added one takes the first removed one equal to it. (Indexed by text: a section of
     // thousands of paragraphs, found by fuzzing, made a scan of every pair quadratic.)
-    let mut removed: HashMap<String, VecDeque<usize>> = HashMap::new();
+    let mut removed: HashMap<&str, VecDeque<usize>> = HashMap::new();
     for (r, p) in paras.iter().enumerate() {
         if let (Some(i), None) = (p.a, p.b) {
-            removed.entry(norm(a[i])).or_default().push_back(r);
+            removed.entry(ka[i].norm.as_str()).or_default().push_back(r);
         }
     }
     let mut gone = vec![false; paras.len()];
     for k in 0..paras.len() {
         if let (None, Some(j)) = (paras[k].a, paras[k].b)
-            && let Some(r) = removed.get_mut(&norm(b[j])).and_then(VecDeque::pop_front)
+            && let Some(r) = removed.get_mut(kb[j].norm.as_str()).and_then(VecDeque::pop_front)
         {
             paras[k] = ParaDiff {
                 a: paras[r].a,
@@ -326,6 +346,37 @@ mod tests {
         assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
         // same, changed, added, removed, moved
         assert_eq!(d.counts(), [2998, 0, 1, 1, 1]);
+    }
+
+    /// Keys made once and shared by several comparisons (as a series shares them) give
+    /// each comparison what keys of its own give.
+    #[test]
+    fn shared_keys_diff_as_fresh_ones() {
+        let v2019 = [
+            "中心现有工作人员580名。",
+            "本中心严格执行社会责任管理体系。",
+            "安全生产是重中之重。",
+        ];
+        let v2020 = [
+            "中心现有工作人员600名。",
+            "本中心严格执行并完善社会责任管理体系。",
+            "新增党建工作。",
+        ];
+        let v2021 = [
+            "新增党建工作。",
+            "中心现有工作人员608名，同比增长1.3%。",
+            "安全生产是重中之重。",
+        ];
+        let keys = |v: &[&str]| -> Vec<ParaKey> { v.iter().map(|t| ParaKey::new(t)).collect() };
+        let (k2019, k2020, k2021) = (keys(&v2019), keys(&v2020), keys(&v2021));
+        for _ in 0..2 {
+            assert_eq!(diff_keyed(&v2019, &v2020, &k2019, &k2020), diff_blocks(&v2019, &v2020));
+            assert_eq!(diff_keyed(&v2020, &v2021, &k2020, &k2021), diff_blocks(&v2020, &v2021));
+            assert_eq!(diff_keyed(&v2019, &v2021, &k2019, &k2021), diff_blocks(&v2019, &v2021));
+        }
+        let d = diff_keyed(&v2019, &v2021, &k2019, &k2021);
+        assert_eq!(d.counts()[4], 0, "nothing moved: {d:?}");
+        assert!(d.inserted > 0 && d.deleted > 0);
     }
 
     fn blocks(a: &[&str], b: &[&str]) -> BlockDiff {

@@ -5,13 +5,13 @@
 use serde::Serialize;
 
 use super::align::{MatchBy, align};
-use super::blocks::diff_blocks;
+use super::blocks::diff_keyed;
 use super::html::{Folding, ParaLinks, render_html};
 use super::metrics::{self, MetricTable};
+use super::prepared::{Keyed, SeriesTexts, TextView};
 use super::series::Series;
 use super::similarity::normalise_title;
 use super::statements::{self, ItemCounts, Pages, StatementDiff, section_infos};
-use crate::build::{DocText, DocTexts};
 use crate::content::{ContentTree, Document, Kind};
 use crate::markdown::text::TextSection;
 use crate::theme::context::{DocRef, SiteCtx};
@@ -139,20 +139,18 @@ fn is_excerpt(text: &str) -> bool {
     t.ends_with("...") || t.ends_with('…')
 }
 
-fn side(doc: &Document, text: &DocText, key: &str, site: &SiteCtx) -> Side {
+fn side(doc: &Document, sections: &[TextSection], key: &str, site: &SiteCtx) -> Side {
     Side {
         doc: DocRef::new(doc, site),
         key: key.to_string(),
         name: name(doc, key),
-        excerpts: text
-            .sections
+        excerpts: sections
             .iter()
             .flat_map(|s| &s.blocks)
             .filter(|b| is_excerpt(&b.text))
             .count(),
-        sections: text.sections.iter().filter(|s| s.level > 0).count(),
-        chars: text
-            .sections
+        sections: sections.iter().filter(|s| s.level > 0).count(),
+        chars: sections
             .iter()
             .flat_map(|s| &s.blocks)
             .map(|b| b.text.chars().count())
@@ -197,23 +195,21 @@ struct Names<'a> {
     name_b: &'a str,
 }
 
-fn report_sections(
-    a: &[TextSection],
-    b: &[TextSection],
-    names: &Names,
-    summary: &mut Summary,
-) -> (Vec<SectionRow>, usize, usize) {
-    let texts_a: Vec<String> = a.iter().map(TextSection::text).collect();
-    let texts_b: Vec<String> = b.iter().map(TextSection::text).collect();
+fn report_sections(a: TextView, b: TextView, names: &Names, summary: &mut Summary) -> (Vec<SectionRow>, usize, usize) {
     let (mut changed, mut total) = (0, 0);
     let mut rows = Vec::new();
-    for (n, p) in align(&section_infos(a, &texts_a), &section_infos(b, &texts_b))
-        .into_iter()
-        .enumerate()
-    {
-        let xa = p.a.map(|i| &a[i]);
-        let xb = p.b.map(|j| &b[j]);
-        let d = diff_blocks(&paragraphs(xa), &paragraphs(xb));
+    let infos_a = section_infos(a.sections, a.section_texts);
+    let infos_b = section_infos(b.sections, b.section_texts);
+    for (n, p) in align(&infos_a, &infos_b).into_iter().enumerate() {
+        let xa = p.a.map(|i| &a.sections[i]);
+        let xb = p.b.map(|j| &b.sections[j]);
+        let no_keys: &[super::blocks::ParaKey] = &[];
+        let d = diff_keyed(
+            &paragraphs(xa),
+            &paragraphs(xb),
+            p.a.map_or(no_keys, |i| &a.keys[i]),
+            p.b.map_or(no_keys, |j| &b.keys[j]),
+        );
         changed += d.deleted + d.inserted;
         total += d.chars_a + d.chars_b;
         let [same, reworded, added, removed, moved] = d.counts();
@@ -287,7 +283,8 @@ pub fn report_text(a: &[TextSection], b: &[TextSection]) -> (String, String) {
         name_a: "A",
         name_b: "B",
     };
-    let (rows, changed, total) = report_sections(a, b, &names, &mut Summary::default());
+    let (ka, kb) = (Keyed::new(a), Keyed::new(b));
+    let (rows, changed, total) = report_sections(ka.view(a), kb.view(b), &names, &mut Summary::default());
     let html = rows.into_iter().map(|r| r.html).collect::<Vec<_>>().concat();
     (html, share(changed, total))
 }
@@ -301,26 +298,34 @@ pub fn revision_text(a: &[TextSection], b: &[TextSection], url_a: &str, url_b: &
         name_a: "更正前",
         name_b: "更正后",
     };
-    let (rows, changed, total) = report_sections(a, b, &names, &mut Summary::default());
+    let (ka, kb) = (Keyed::new(a), Keyed::new(b));
+    let (rows, changed, total) = report_sections(ka.view(a), kb.view(b), &names, &mut Summary::default());
     let html = rows.into_iter().map(|r| r.html).collect::<Vec<_>>().concat();
     (html, share(changed, total))
 }
 
-/// Compares positions `i < j` of `series`.
-pub fn build(series: &Series, i: usize, j: usize, tree: &ContentTree, texts: &DocTexts, site: &SiteCtx) -> CompareCtx {
+/// Compares positions `i < j` of `series`, whose texts are `texts`.
+pub fn build(
+    series: &Series,
+    i: usize,
+    j: usize,
+    tree: &ContentTree,
+    texts: &SeriesTexts,
+    site: &SiteCtx,
+) -> CompareCtx {
     let (ia, ib) = (series.docs[i], series.docs[j]);
     let (da, db) = (&tree.documents[ia], &tree.documents[ib]);
-    let (text_a, text_b) = (texts.get(ia), texts.get(ib));
-    let a = side(da, &text_a, &series.keys[i], site);
-    let b = side(db, &text_b, &series.keys[j], site);
+    let (text_a, text_b) = (texts.get(i), texts.get(j));
+    let a = side(da, text_a.sections(), &series.keys[i], site);
+    let b = side(db, text_b.sections(), &series.keys[j], site);
     let mut summary = Summary::default();
     let mut notes = Vec::new();
     let is_report = series.kind == Kind::Report;
 
     let (sections, statement, changed, total) = if is_report {
         let (rows, changed, total) = report_sections(
-            &text_a.sections,
-            &text_b.sections,
+            text_a.view(),
+            text_b.view(),
             &Names {
                 page_a: &a.doc.url,
                 page_b: &b.doc.url,
@@ -332,8 +337,8 @@ pub fn build(series: &Series, i: usize, j: usize, tree: &ContentTree, texts: &Do
         (rows, None, changed, total)
     } else {
         let d = statements::compare(
-            &text_a.sections,
-            &text_b.sections,
+            text_a.sections(),
+            text_b.sections(),
             Pages {
                 a: &a.doc.url,
                 b: &b.doc.url,

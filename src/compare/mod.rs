@@ -11,8 +11,9 @@
 //!   `<ins>`/`<del>` with folded unchanged runs;
 //! - [`metrics`] compares figures and checks stated changes, [`chart`] draws SVG;
 //! - [`statements`] compares statements item by item;
-//! - [`comparison`] assembles one comparison page's context, [`pages`] writes the
-//!   pages, the picker and the trends page.
+//! - [`comparison`] assembles one comparison page's context from the two texts
+//!   [`prepared`] once per series, [`pages`] writes the pages, the picker and the
+//!   trends page.
 
 pub mod align;
 pub mod blocks;
@@ -23,6 +24,7 @@ pub mod format;
 pub mod html;
 pub mod metrics;
 pub mod pages;
+pub mod prepared;
 pub mod series;
 pub mod similarity;
 pub mod statements;

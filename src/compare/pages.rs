@@ -16,6 +16,7 @@ use super::chart::{self, Point};
 use super::comparison::{self, PairLink};
 use super::format::{grouped, pct};
 use super::metrics;
+use super::prepared::SeriesTexts;
 use super::series::{self, Series};
 use crate::build::{BuildCache, DocTexts, Keys, LoadedSite};
 use crate::content::{Document, Kind};
@@ -382,54 +383,65 @@ pub fn write_all(
         super::tokens::warm_up();
     }
 
-    let results: Vec<Result<(), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let s = job.series;
-            let out = format!("{}index.html", job.path);
-            let cannot_write =
-                |e: std::io::Error| Diagnostic::error(&job.path, format!("cannot write the comparison page: {e}"));
-            // A comparison is made from its two documents; the picker and trends
-            // pages from the site's metadata (the figures are front matter).
-            let key = match job.what {
-                What::Pair(i, j) => keys.pair(s.docs[i], s.docs[j]),
-                What::Picker | What::Trends => keys.site(),
-            };
-            if cache.reuse(&out, &key, sink).map_err(cannot_write)? {
+    let run = |job: &Job, series_texts: &SeriesTexts| -> Result<(), Diagnostic> {
+        let s = job.series;
+        let out = format!("{}index.html", job.path);
+        let cannot_write =
+            |e: std::io::Error| Diagnostic::error(&job.path, format!("cannot write the comparison page: {e}"));
+        // A comparison is made from its two documents; the picker and trends
+        // pages from the site's metadata (the figures are front matter).
+        let key = match job.what {
+            What::Pair(i, j) => keys.pair(s.docs[i], s.docs[j]),
+            What::Picker | What::Trends => keys.site(),
+        };
+        if cache.reuse(&out, &key, sink).map_err(cannot_write)? {
+            return Ok(());
+        }
+        let docs: Vec<&Document> = s.docs.iter().map(|&i| &tree.documents[i]).collect();
+        let mut ctx = base.clone();
+        ctx.insert("current_path", &format!("{}{}", site_ctx.base_path, job.path));
+        ctx.insert("section", &section_link(s, site_ctx));
+        let file = docs.last().map(|d| d.file.clone());
+        let template = match job.what {
+            What::Pair(i, j) => {
+                let page = render_pair(
+                    site,
+                    ctx,
+                    comparison::build(s, i, j, tree, series_texts, site_ctx),
+                    file.as_deref(),
+                )?;
+                sink.write(&out, &page).map_err(cannot_write)?;
+                cache.note(&out, &key);
                 return Ok(());
             }
-            let docs: Vec<&Document> = s.docs.iter().map(|&i| &tree.documents[i]).collect();
-            let mut ctx = base.clone();
-            ctx.insert("current_path", &format!("{}{}", site_ctx.base_path, job.path));
-            ctx.insert("section", &section_link(s, site_ctx));
-            let file = docs.last().map(|d| d.file.clone());
-            let template = match job.what {
-                What::Pair(i, j) => {
-                    let page = render_pair(
-                        site,
-                        ctx,
-                        comparison::build(s, i, j, tree, texts, site_ctx),
-                        file.as_deref(),
-                    )?;
-                    sink.write(&out, &page).map_err(cannot_write)?;
-                    cache.note(&out, &key);
-                    return Ok(());
-                }
-                What::Picker => {
-                    let all_pairs = s.all_pairs(&site_ctx.extra);
-                    let pairs = s.pairs(&site_ctx.extra);
-                    ctx.insert("picker", &picker(s, site_ctx, &docs, all_pairs, &pairs));
-                    "compare_index.html"
-                }
-                What::Trends => {
-                    ctx.insert("trends", &trends(s, site_ctx, &docs, &job.path));
-                    "trends.html"
-                }
-            };
-            let html = site.theme.render(template, &ctx, file.as_deref())?;
-            sink.write(&out, &minify::html(&html)).map_err(cannot_write)?;
-            cache.note(&out, &key);
-            Ok(())
+            What::Picker => {
+                let all_pairs = s.all_pairs(&site_ctx.extra);
+                let pairs = s.pairs(&site_ctx.extra);
+                ctx.insert("picker", &picker(s, site_ctx, &docs, all_pairs, &pairs));
+                "compare_index.html"
+            }
+            What::Trends => {
+                ctx.insert("trends", &trends(s, site_ctx, &docs, &job.path));
+                "trends.html"
+            }
+        };
+        let html = site.theme.render(template, &ctx, file.as_deref())?;
+        sink.write(&out, &minify::html(&html)).map_err(cannot_write)?;
+        cache.note(&out, &key);
+        Ok(())
+    };
+    // Series by series (their pages in parallel too), so that each text is prepared
+    // once for all the comparisons it is in and dropped with its series.
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .chunk_by(|x, y| std::ptr::eq(x.series, y.series))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .flat_map_iter(|series_jobs| {
+            let series_texts = SeriesTexts::new(&series_jobs[0].series.docs, texts);
+            series_jobs
+                .par_iter()
+                .map(|job| run(job, &series_texts))
+                .collect::<Vec<_>>()
         })
         .collect();
     diags.extend(results.into_iter().filter_map(Result::err));
