@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::align::{MatchBy, align};
-use super::blocks::diff_keyed;
+use super::blocks::{ParaKey, diff_keyed};
 use super::html::{Folding, ParaLinks, render_html};
 use super::metrics::{self, MetricTable};
 use super::prepared::{Keyed, SeriesTexts, TextView};
@@ -203,7 +203,7 @@ fn report_sections(a: TextView, b: TextView, names: &Names, summary: &mut Summar
     for (n, p) in align(&infos_a, &infos_b).into_iter().enumerate() {
         let xa = p.a.map(|i| &a.sections[i]);
         let xb = p.b.map(|j| &b.sections[j]);
-        let no_keys: &[super::blocks::ParaKey] = &[];
+        let no_keys: &[ParaKey] = &[];
         let d = diff_keyed(
             &paragraphs(xa),
             &paragraphs(xb),
@@ -338,7 +338,9 @@ pub fn build(
     } else {
         let d = statements::compare(
             text_a.sections(),
+            text_a.section_texts(),
             text_b.sections(),
+            text_b.section_texts(),
             Pages {
                 a: &a.doc.url,
                 b: &b.doc.url,

@@ -14,14 +14,15 @@ use crate::build::{DocText, DocTexts};
 use crate::markdown::text::TextSection;
 
 /// One document's text with what comparing it needs: each section's text on one
-/// string (for section alignment) and each paragraph's key.
+/// string (for section alignment) and, made when a report comparison first asks
+/// (statements are compared item by item, without them), each paragraph's key.
 #[derive(Debug)]
 pub struct PreparedText {
     text: DocText,
     /// `TextSection::text` of each section.
     section_texts: Vec<String>,
     /// Per section, per paragraph.
-    keys: Vec<Vec<ParaKey>>,
+    keys: OnceLock<Vec<Vec<ParaKey>>>,
 }
 
 /// What comparing needs of one text, borrowed from a [`PreparedText`] or made for a
@@ -39,14 +40,22 @@ pub struct Keyed {
     keys: Vec<Vec<ParaKey>>,
 }
 
+fn section_texts(sections: &[TextSection]) -> Vec<String> {
+    sections.iter().map(TextSection::text).collect()
+}
+
+fn para_keys(sections: &[TextSection]) -> Vec<Vec<ParaKey>> {
+    sections
+        .iter()
+        .map(|s| s.blocks.iter().map(|b| ParaKey::new(&b.text)).collect())
+        .collect()
+}
+
 impl Keyed {
     pub fn new(sections: &[TextSection]) -> Keyed {
         Keyed {
-            section_texts: sections.iter().map(TextSection::text).collect(),
-            keys: sections
-                .iter()
-                .map(|s| s.blocks.iter().map(|b| ParaKey::new(&b.text)).collect())
-                .collect(),
+            section_texts: section_texts(sections),
+            keys: para_keys(sections),
         }
     }
 
@@ -61,11 +70,10 @@ impl Keyed {
 
 impl PreparedText {
     pub fn new(text: DocText) -> PreparedText {
-        let Keyed { section_texts, keys } = Keyed::new(&text.sections);
         PreparedText {
+            section_texts: section_texts(&text.sections),
             text,
-            section_texts,
-            keys,
+            keys: OnceLock::new(),
         }
     }
 
@@ -73,11 +81,16 @@ impl PreparedText {
         &self.text.sections
     }
 
+    pub fn section_texts(&self) -> &[String] {
+        &self.section_texts
+    }
+
+    /// The text with its paragraphs' keys, for comparing reports.
     pub fn view(&self) -> TextView<'_> {
         TextView {
             sections: &self.text.sections,
             section_texts: &self.section_texts,
-            keys: &self.keys,
+            keys: self.keys.get_or_init(|| para_keys(&self.text.sections)),
         }
     }
 }

@@ -199,12 +199,17 @@ pub fn section_infos<'a>(sections: &'a [TextSection], texts: &'a [String]) -> Ve
         .collect()
 }
 
-/// Compares two versions item by item, section by section.
-pub fn compare(a: &[TextSection], b: &[TextSection], pages: Pages) -> StatementDiff {
-    let texts_a: Vec<String> = a.iter().map(TextSection::text).collect();
-    let texts_b: Vec<String> = b.iter().map(TextSection::text).collect();
-    let sa = section_infos(a, &texts_a);
-    let sb = section_infos(b, &texts_b);
+/// Compares two versions item by item, section by section; `texts_a` and `texts_b`
+/// are their sections' [`TextSection::text`].
+pub fn compare(
+    a: &[TextSection],
+    texts_a: &[String],
+    b: &[TextSection],
+    texts_b: &[String],
+    pages: Pages,
+) -> StatementDiff {
+    let sa = section_infos(a, texts_a);
+    let sb = section_infos(b, texts_b);
     let mut out = StatementDiff::default();
     for p in align(&sa, &sb) {
         let mut g = compare_items(p.a.map(|i| &a[i]), p.b.map(|j| &b[j]), pages, &mut out);
@@ -249,9 +254,12 @@ mod tests {
             "维护客户的合法权利，保护客户的所有权和专利权不受侵犯；",
             "对检验检测数据和结果负责。",
         ]);
+        let text = |s: &[TextSection]| -> Vec<String> { s.iter().map(TextSection::text).collect() };
         let d = compare(
             &a,
+            &text(&a),
             &b,
+            &text(&b),
             Pages {
                 a: "/s/2019/",
                 b: "/s/2021/",
