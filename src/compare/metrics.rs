@@ -297,25 +297,30 @@ pub fn warnings(series: &[&Document]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in series {
         for m in &d.metrics {
-            // Checked without formatting first: `serve` checks every series on each
-            // rebuild, and few figures contradict.
-            if !stated_and_computed(series, d, m).is_some_and(|(stated, computed, ..)| contradicts(stated, computed)) {
+            // Numbers first, text only for a contradiction: `serve` checks every series
+            // on each rebuild, and few figures contradict.
+            let Some((stated, computed, prev_doc, prev)) = stated_and_computed(series, d, m) else {
+                continue;
+            };
+            if !contradicts(stated, computed) {
                 continue;
             }
-            let Some(c) = check(series, d, m) else { continue };
-            let prev = year_before(series, d).and_then(|p| metric(p, &m.key)).expect("checked");
             out.push(
                 Diagnostic::warning(
                     &d.file,
                     format!(
                         "{}: stated {}, computed {} ({} -> {})",
-                        m.key, c.stated, c.computed, prev.display, m.display
+                        m.key,
+                        format_change_pct(stated),
+                        pct(computed),
+                        prev.display,
+                        m.display
                     ),
                 )
                 .at_line(&d.source(), stated_line(d, &m.key))
                 .with_help(format!(
                     "the {} report gives {} and this {} report {}: check both figures and `stated_change_pct` (differences up to {TOLERANCE_PP} percentage points are rounding)",
-                    c.previous_year,
+                    prev_doc.year.unwrap_or_default(),
                     prev.display,
                     d.year.unwrap_or_default(),
                     m.display
