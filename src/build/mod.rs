@@ -84,6 +84,17 @@ pub struct BuildSummary {
 }
 
 impl BuildSummary {
+    /// What was made, as `build` and `serve` print it: `5005 pages (10854 files, 10765
+    /// unchanged since the last build)`.
+    pub fn made(&self) -> String {
+        let reused = if self.reused > 0 {
+            format!(", {} unchanged since the last build", self.reused)
+        } else {
+            String::new()
+        };
+        format!("{} pages ({} files{reused})", self.pages, self.files)
+    }
+
     /// The warnings as `build` and `serve` print them: the proof-reader's findings past
     /// the first [`KEPT_WARNINGS`] only counted.
     pub fn warnings_shown(&self) -> String {

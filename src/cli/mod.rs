@@ -206,11 +206,6 @@ fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<ExitCode> {
     match build::build(opts, &bar) {
         Ok(s) => {
             print_warnings(&s);
-            let reused = if s.reused > 0 {
-                format!(", {} unchanged since the last build", s.reused)
-            } else {
-                String::new()
-            };
             if s.up_to_date {
                 println!(
                     "{} is up to date: nothing changed since the last build ({} pages, {} files), checked in {} ms",
@@ -221,9 +216,8 @@ fn run_build(opts: &BuildOptions, timings: bool) -> anyhow::Result<ExitCode> {
                 );
             } else {
                 println!(
-                    "built {} pages ({} files{reused}) into {} in {} ms",
-                    s.pages,
-                    s.files,
+                    "built {} into {} in {} ms",
+                    s.made(),
                     opts.output_dir.display(),
                     s.elapsed.as_millis()
                 );

@@ -147,12 +147,9 @@ fn rebuild(
             let reloaded = start.elapsed();
             session.complete(&mut summary);
             eprint!("{}", summary.warnings_shown());
-            // As `build` says it: the pages, and the files of which most were reused.
             println!(
-                "{verb} {} pages ({} files, {} unchanged since the last build) in {} ms; manifest and proof-reading {} ms more",
-                summary.pages,
-                summary.files,
-                summary.reused,
+                "{verb} {} in {} ms; manifest and proof-reading {} ms more",
+                summary.made(),
                 reloaded.as_millis(),
                 (start.elapsed() - reloaded).as_millis()
             );
