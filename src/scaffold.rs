@@ -41,7 +41,7 @@ pub fn new_report(root: &Path, section: &str, year: i32) -> Result<PathBuf, Scaf
     let previous = sec
         .pages
         .iter()
-        .map(|&i| &tree.documents[i])
+        .map(|&i| &*tree.documents[i])
         .filter(|d| d.kind == Kind::Report && d.year.is_some_and(|y| y < year))
         .max_by_key(|d| d.year);
     let text = scaffold_text(year, previous, sec.kind != Some(Kind::Report));

@@ -25,138 +25,23 @@
 //! of one report re-renders that report and its comparisons, and patches the search
 //! index ([`crate::search::patch`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use super::findings::{self, PackedFindings};
-use super::{BuildOptions, LoadedSite};
+pub use super::keys::Key;
+use super::keys::Keys;
 use crate::diagnostics::Diagnostic;
 use crate::output::marks::{Marks, merge_sorted, sorted_last};
 use crate::output::{Reused, Sink};
 use crate::record::Manifest;
 use crate::record::manifest::url_of;
-
-/// A file's input digest (hex, 128 bits: collisions are not a concern at this size).
-pub type Key = String;
-
-fn key_of(parts: &[&[u8]]) -> Key {
-    let mut h = KeyHasher::default();
-    for p in parts {
-        h.put(p);
-    }
-    h.finish()
-}
-
-/// A key being made from parts, each prefixed with its length so that no two lists of
-/// parts hash the same bytes.
-#[derive(Default)]
-pub(super) struct KeyHasher(Sha256);
-
-impl KeyHasher {
-    /// Starts with what every file of a build depends on: gongshi's version, the program
-    /// itself by size and time (a gongshi built from changed code but not yet given a
-    /// new version number must not reuse what the old one made), and the options.
-    pub fn for_build(opts: &BuildOptions) -> KeyHasher {
-        let mut h = KeyHasher::default();
-        h.put(env!("CARGO_PKG_VERSION").as_bytes());
-        if let Some(meta) = std::env::current_exe().ok().and_then(|exe| std::fs::metadata(exe).ok()) {
-            h.put(&meta.len().to_le_bytes());
-            let modified = meta
-                .modified()
-                .ok()
-                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok());
-            h.put(&modified.unwrap_or_default().as_nanos().to_le_bytes());
-        }
-        h.put(&[u8::from(opts.drafts), u8::from(opts.live_reload)]);
-        h
-    }
-
-    pub fn put(&mut self, bytes: &[u8]) {
-        self.0.update((bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-    }
-
-    pub fn finish(self) -> Key {
-        crate::hex::hex(&self.0.finalize()[..16])
-    }
-}
-
-/// The digests keys are made of, computed once per build.
-pub struct Keys {
-    /// gongshi's version, build options, config, theme, and every document's front
-    /// matter and section file.
-    site: Key,
-    /// Each document's source digest, indexed like `ContentTree::documents`.
-    docs: Vec<String>,
-    /// Each document's key ([`Keys::document`]), made once: every page, fragment and
-    /// findings memo of a document asks for it.
-    doc_keys: Vec<Key>,
-}
-
-impl Keys {
-    pub fn new(site: &LoadedSite, opts: &BuildOptions) -> Keys {
-        let mut h = KeyHasher::for_build(opts);
-        let mut put = |bytes: &[u8]| h.put(bytes);
-        put(&serde_json::to_vec(&site.config).expect("config serialises"));
-        site.theme.digest_into(&mut put);
-        let tree = &site.tree;
-        for d in tree.documents.iter().chain(tree.versions.iter().map(|v| &v.doc)) {
-            put(d.file.to_string_lossy().as_bytes());
-            // The front matter: what comes before the body.
-            put(&d.front_matter_digest);
-        }
-        for v in &tree.versions {
-            put(v.doc.digest.as_bytes());
-        }
-        for s in tree.sections.values() {
-            put(s.key.as_bytes());
-            put(s.source.as_bytes());
-        }
-        for (path, rel) in &tree.assets {
-            put(path.to_string_lossy().as_bytes());
-            put(rel.as_bytes());
-        }
-        let site_key = h.finish();
-        let docs: Vec<String> = tree.documents.iter().map(|d| d.digest.clone()).collect();
-        let doc_keys = docs
-            .par_iter()
-            .map(|digest| key_of(&[site_key.as_bytes(), digest.as_bytes()]))
-            .collect();
-        Keys {
-            site: site_key,
-            docs,
-            doc_keys,
-        }
-    }
-
-    /// Pages made from the site's metadata only (sections, pickers, trends).
-    pub fn site(&self) -> Key {
-        self.site.clone()
-    }
-
-    /// A document's page (and anything else made from that one document).
-    pub fn document(&self, i: usize) -> Key {
-        self.doc_keys[i].clone()
-    }
-
-    /// Something made from two documents (a comparison).
-    pub fn pair(&self, i: usize, j: usize) -> Key {
-        key_of(&[self.site.as_bytes(), self.docs[i].as_bytes(), self.docs[j].as_bytes()])
-    }
-
-    /// Something made from every document (the search index).
-    pub fn all(&self) -> Key {
-        let mut parts: Vec<&[u8]> = vec![self.site.as_bytes()];
-        parts.extend(self.docs.iter().map(|d| d.as_bytes()));
-        key_of(&parts)
-    }
-}
 
 /// What `.NAME.cache.json` holds.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -186,6 +71,8 @@ pub struct Previous {
     /// per build (for `serve`, after the pages reloaded), not for each of the 132,000
     /// files reused after an edit at 13,000 reports.
     links: Vec<(u32, u32)>,
+    /// The manifest's files by path, hashed ([`FileIndex`]).
+    files: FileIndex,
     /// Its folder is known to hold the files as the manifest gives them: it is
     /// `serve`'s own, which nothing else writes, and the build is held in memory.
     trusted: bool,
@@ -203,6 +90,7 @@ impl Previous {
         search_chars: Option<u64>,
     ) -> Previous {
         let links = links(&keys, &manifest);
+        let files = FileIndex::new(&manifest);
         Previous {
             dir: dir.to_path_buf(),
             keys,
@@ -210,8 +98,14 @@ impl Previous {
             manifest,
             search_chars,
             links,
+            files,
             trusted: false,
         }
+    }
+
+    /// The place of file `rel` in the manifest.
+    fn file_index(&self, rel: &str) -> Option<usize> {
+        self.files.get(&self.manifest, rel)
     }
 
     /// The place of the key of the manifest's file `file` in [`Previous::keys`].
@@ -251,6 +145,65 @@ fn links(keys: &[(String, Key)], manifest: &Manifest) -> Vec<(u32, u32)> {
             (place((k < keys.len() && keys[k].0 == f.path).then_some(k)), page)
         })
         .collect()
+}
+
+/// The places of a manifest's files, by a hash of their paths.
+#[derive(Default)]
+///
+/// Every file a build could reuse is looked up by path: 132,000 of them after an edit
+/// at 13,000 reports. A binary search over the sorted paths compared some 17 paths per
+/// lookup, most sharing a long prefix (`reports/compare/…`), and was most of the time
+/// `serve` spent deciding what to reuse; a hash finds the one path to compare.
+struct FileIndex {
+    /// Path hash -> place; [`NONE`] for a hash two paths share (looked up by search).
+    places: HashMap<u64, u32, BuildHasherDefault<Passthrough>>,
+}
+
+impl FileIndex {
+    fn new(manifest: &Manifest) -> FileIndex {
+        let hashes: Vec<u64> = manifest.files.par_iter().map(|f| path_hash(&f.path)).collect();
+        let mut places = HashMap::with_capacity_and_hasher(hashes.len(), Default::default());
+        for (i, h) in hashes.into_iter().enumerate() {
+            let place = u32::try_from(i).unwrap_or(NONE);
+            places.entry(h).and_modify(|p| *p = NONE).or_insert(place);
+        }
+        FileIndex { places }
+    }
+
+    /// The place of `rel` in `manifest` (the one this index was made from).
+    fn get(&self, manifest: &Manifest, rel: &str) -> Option<usize> {
+        match *self.places.get(&path_hash(rel))? {
+            NONE => manifest.file_index(rel),
+            i => Some(i as usize).filter(|&i| manifest.files[i].path == rel),
+        }
+    }
+}
+
+/// A path's hash for [`FileIndex`]: SipHash with fixed keys, the same in every run.
+fn path_hash(path: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(path.as_bytes());
+    h.finish()
+}
+
+/// Hashes a `u64` that is a hash already to itself.
+#[derive(Default)]
+struct Passthrough(u64);
+
+impl Hasher for Passthrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// Files carried from the previous build: each one's path, SHA-256 (hex) and size.
@@ -358,7 +311,7 @@ impl BuildCache {
     /// and manifest.
     fn fresh(&self, rel: &str, key: &Key) -> Option<(usize, usize)> {
         let p = self.previous.as_ref()?;
-        let f = p.manifest.file_index(rel)?;
+        let f = p.file_index(rel)?;
         let k = p.key_of_file(f).filter(|&k| p.keys[k].1 == *key)?;
         let size = p.manifest.files[f].size;
         (p.trusted || std::fs::metadata(p.dir.join(rel)).is_ok_and(|m| m.len() == size)).then_some((k, f))
@@ -383,12 +336,12 @@ impl BuildCache {
     /// The files are found in one pass over the previous manifest, sorted, not looked
     /// up one by one: after an edit at 13,000 reports the search index carries 81,000
     /// files, and looking each up took 90 ms of CPU.
-    fn carry_where(
+    fn carry_where<'k>(
         &self,
         prefix: &str,
         keep: crate::search::patch::Keep,
         expected: usize,
-        key_of: &(dyn Fn(&str) -> Key + Sync),
+        key_of: &(dyn Fn(&str) -> &'k Key + Sync),
         sink: &dyn Sink,
     ) -> io::Result<Option<CarriedFiles<'_>>> {
         let Some(p) = &self.previous else { return Ok(None) };
@@ -404,7 +357,7 @@ impl BuildCache {
             .map(|&i| {
                 let f = &files[i];
                 self.carry_at(&f.path, i, sink)?;
-                self.note_carried(p.key_of_file(i), &f.path, &key_of(&f.path));
+                self.note_carried(p.key_of_file(i), &f.path, key_of(&f.path));
                 Ok((f.path.clone(), f.sha256.as_str(), f.size))
             })
             .collect::<io::Result<Vec<_>>>()
@@ -440,6 +393,15 @@ impl BuildCache {
         sink.reuse(rel, &known)?;
         self.reused.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Takes the previous build's manifest out, for this build's to be made from it
+    /// without copying ([`crate::record::manifest::Recording::into_manifest`]). Nothing
+    /// can be reused after.
+    pub fn take_manifest(&mut self) -> Option<Manifest> {
+        let p = self.previous.as_mut()?;
+        p.files = FileIndex::default();
+        Some(std::mem::replace(&mut p.manifest, Manifest::empty()))
     }
 
     /// The previous build's manifest, when there is a cache.
@@ -587,18 +549,18 @@ pub struct SearchFiles<'s> {
 }
 
 impl SearchFiles<'_> {
-    fn key(&self, rel: &str) -> Key {
+    fn key(&self, rel: &str) -> &Key {
         let doc = rel.strip_prefix("search/t/").and_then(|f| f.strip_suffix(".bin"));
         match doc.and_then(|d| d.parse::<usize>().ok()) {
-            Some(i) if i < self.keys.docs.len() => self.keys.document(i),
-            _ => self.all.clone(),
+            Some(i) if i < self.keys.docs.len() => self.keys.document_ref(i),
+            _ => &self.all,
         }
     }
 }
 
 impl Sink for SearchFiles<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.cache.keyed(self.sink, &self.key(rel)).write(rel, bytes)
+        self.cache.keyed(self.sink, self.key(rel)).write(rel, bytes)
     }
 }
 
@@ -625,8 +587,8 @@ impl crate::search::Previous for SearchFiles<'_> {
             return Ok(None);
         };
         carried
-            .into_iter()
-            .map(|(rel, sha256, size)| match hex_digest(sha256) {
+            .into_par_iter()
+            .map(|(rel, sha256, size)| match crate::hex::digest(sha256) {
                 Some(digest) => Ok((rel, digest, size)),
                 None => Err(io::Error::new(
                     io::ErrorKind::InvalidData,
@@ -640,16 +602,4 @@ impl crate::search::Previous for SearchFiles<'_> {
     fn chars(&self) -> Option<u64> {
         self.cache.previous.as_ref()?.search_chars
     }
-}
-
-/// A SHA-256 written in hex, as bytes.
-fn hex_digest(hex: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    if hex.len() != 64 {
-        return None;
-    }
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
 }

@@ -4,6 +4,7 @@
 //! Each step lives in its own module; this file only sequences them and decides where
 //! the output goes (a staging directory swapped in on success, or nowhere for `check`).
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -13,13 +14,15 @@ use thiserror::Error;
 mod cache;
 mod findings;
 mod fixed;
+mod keys;
 mod render;
 mod session;
 mod stamp;
 mod texts;
 mod timings;
 
-pub use cache::{BuildCache, Keys};
+pub use cache::BuildCache;
+pub use keys::Keys;
 pub use session::{Pending, Session};
 pub use stamp::{KEPT_WARNINGS, kept_warnings};
 pub use texts::{DocText, DocTexts};
@@ -31,6 +34,7 @@ use crate::diagnostics::Severity;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::writer::NullSink;
 use crate::output::{Sink, StagingDir};
+use crate::record::manifest::Recording;
 use crate::record::manifest::{AliasEntry, MANIFEST_FILE, url_of};
 use crate::record::{Manifest, Recorder, permanence};
 use crate::theme::Theme;
@@ -296,7 +300,10 @@ fn render_recorded(
     timings: &Timings,
     (cache, keys): (&BuildCache, &Keys),
 ) -> Result<(BuildSummary, Manifest), BuildError> {
-    let (summary, manifest) = render_unwritten(site, opts, sink, progress, timings, (cache, keys))?;
+    let (summary, recording) = render_unwritten(site, opts, sink, progress, timings, (cache, keys))?;
+    let start = Instant::now();
+    let manifest = recording.into_manifest(cache.manifest().map(Cow::Borrowed));
+    timings.record("manifest", start.elapsed());
     let start = Instant::now();
     write_manifest(sink, &manifest)?;
     timings.record("write manifest", start.elapsed());
@@ -312,7 +319,8 @@ fn write_manifest(sink: &dyn Sink, manifest: &Manifest) -> Result<(), BuildError
         })
 }
 
-/// [`render_recorded`] but for writing the manifest, which is returned.
+/// [`render_recorded`] but for making and writing the manifest: what it is made from
+/// is returned.
 fn render_unwritten(
     site: &LoadedSite,
     opts: &BuildOptions,
@@ -320,11 +328,10 @@ fn render_unwritten(
     progress: &ProgressBar,
     timings: &Timings,
     (cache, keys): (&BuildCache, &Keys),
-) -> Result<(BuildSummary, Manifest), BuildError> {
+) -> Result<(BuildSummary, Recording), BuildError> {
     let recorder = Recorder::expecting(sink, cache.manifest());
     let mut summary = render::render_site(site, opts, &recorder, progress, timings, cache, keys)?;
     summary.reused = cache.reused();
-    let manifest_start = Instant::now();
     let aliases = site
         .tree
         .documents
@@ -339,8 +346,7 @@ fn render_unwritten(
             })
         })
         .collect();
-    let manifest = recorder.manifest(&site.config.base_url, aliases);
-    summary.files = manifest.files.len() + 1;
-    timings.record("manifest", manifest_start.elapsed());
-    Ok((summary, manifest))
+    let recording = recorder.finish(&site.config.base_url, aliases);
+    summary.files = recording.files() + 1;
+    Ok((summary, recording))
 }

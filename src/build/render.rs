@@ -9,8 +9,9 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 use tera::Context;
 
-use super::cache::{BuildCache, Keys};
+use super::cache::BuildCache;
 use super::fixed::Out;
+use super::keys::Keys;
 use super::texts::{DocText, DocTexts, PackedText};
 use super::{BuildError, BuildOptions, BuildSummary, LoadedSite, Timings};
 use crate::content::{ContentTree, Kind};
@@ -463,7 +464,7 @@ fn render_versions(
     keys: &Keys,
 ) -> Result<(), BuildError> {
     for v in &tree.versions {
-        let current = &tree.documents[v.current];
+        let current: &crate::content::Document = &tree.documents[v.current];
         // Both pages are made from this version and the current document; every
         // version's text is part of the site key.
         let key = keys.document(v.current);

@@ -5,21 +5,23 @@
 //! 13,000 reports). `serve` builds the same site again and again in one process, so a
 //! [`Session`] keeps them in memory instead. It publishes into one served folder, in
 //! place like `build` (only the changed files are moved in), under the lock the HTTP
-//! threads take to open a file. It writes the manifest (100 MB) and proof-reads after the
-//! open pages have been told to reload: no page waits for either. And it reads again only
-//! the documents whose files changed ([`crate::content::memo`]).
+//! threads take to open a file. It makes and writes the manifest (100 MB) and
+//! proof-reads after the open pages have been told to reload: no page waits for them.
+//! And it reads again only the documents whose files changed ([`crate::content::memo`]).
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use indicatif::ProgressBar;
 
-use super::cache::{BuildCache, Keys, Previous};
+use super::cache::{BuildCache, Previous};
+use super::keys::Keys;
 use super::{BuildError, BuildOptions, BuildSummary, KEPT_WARNINGS, LoadedSite, Timings, render_unwritten};
 use crate::content::LoadMemo;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::StagingDir;
 use crate::record::Manifest;
-use crate::record::manifest::MANIFEST_FILE;
+use crate::record::manifest::{MANIFEST_FILE, Recording};
 
 /// Builds of one site into one folder, each reusing what the last published one made.
 pub struct Session {
@@ -37,7 +39,8 @@ struct Unread {
     site: LoadedSite,
     keys: Keys,
     cache: BuildCache,
-    manifest: Manifest,
+    /// Made into the manifest once the open pages have reloaded.
+    recording: Recording,
 }
 
 /// A build made in a staging folder and not published yet.
@@ -46,7 +49,7 @@ pub struct Pending {
     keys: Keys,
     cache: BuildCache,
     staging: StagingDir,
-    manifest: Manifest,
+    recording: Recording,
     summary: BuildSummary,
     timings: Timings,
 }
@@ -105,12 +108,12 @@ impl Session {
             (&cache, &keys),
         );
         match rendered {
-            Ok((summary, manifest)) => Ok(Pending {
+            Ok((summary, recording)) => Ok(Pending {
                 site,
                 keys,
                 cache,
                 staging,
-                manifest,
+                recording,
                 summary,
                 timings,
             }),
@@ -136,7 +139,7 @@ impl Session {
             keys,
             cache,
             staging,
-            manifest,
+            recording,
             mut summary,
             timings,
         } = pending;
@@ -157,7 +160,7 @@ impl Session {
             site,
             keys,
             cache,
-            manifest,
+            recording,
         });
         Ok(summary)
     }
@@ -177,13 +180,16 @@ impl Session {
         let Some(Unread {
             site,
             keys,
-            cache,
-            manifest,
+            mut cache,
+            recording,
         }) = self.unread.take()
         else {
             return warnings.0.len();
         };
         let dir = &self.opts.output_dir;
+        let manifest = timings.phase("manifest", || {
+            recording.into_manifest(cache.take_manifest().map(Cow::Owned))
+        });
         if let Err(e) = timings.phase("write manifest", || write_manifest(dir, &manifest)) {
             warnings.push(
                 Diagnostic::warning(dir.join(MANIFEST_FILE), format!("cannot write the manifest: {e}"))

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::BuildOptions;
-use super::cache::{Key, KeyHasher};
+use super::keys::{Key, KeyHasher};
 use crate::config::CONFIG_FILE;
 use crate::diagnostics::Diagnostic;
 use crate::paths::SOURCE_FOLDERS;

@@ -363,7 +363,7 @@ pub fn build(
     summary.identical = changed == 0 && total > 0;
 
     let metrics = if is_report && !(da.metrics.is_empty() && db.metrics.is_empty()) {
-        let docs: Vec<&Document> = series.docs.iter().map(|&k| &tree.documents[k]).collect();
+        let docs: Vec<&Document> = series.docs.iter().map(|&k| &*tree.documents[k]).collect();
         let t = metrics::table(&docs, da, db, "spark");
         summary.metrics_up = t.up;
         summary.metrics_down = t.down;

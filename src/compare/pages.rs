@@ -19,7 +19,7 @@ use super::metrics;
 use super::prepared::SeriesTexts;
 use super::series::{self, Series};
 use crate::build::{BuildCache, DocTexts, Keys, LoadedSite};
-use crate::content::{Document, Kind};
+use crate::content::{ContentTree, Document, Kind};
 use crate::derive::aliases::alias_output_path;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Sink, minify};
@@ -276,6 +276,39 @@ fn taken(site: &LoadedSite) -> HashMap<Cow<'_, str>, Cow<'_, Path>> {
     map
 }
 
+/// One series' stated-change warnings (reports) and pages to make.
+fn plan<'a>(s: &'a Series<'a>, tree: &ContentTree, site_ctx: &SiteCtx) -> (Vec<Diagnostic>, Vec<Job<'a>>) {
+    let warnings = match s.kind {
+        Kind::Report => {
+            let docs: Vec<&Document> = s.docs.iter().map(|&i| &*tree.documents[i]).collect();
+            metrics::warnings(&docs)
+        }
+        _ => Vec::new(),
+    };
+    let mut jobs: Vec<Job> = s
+        .pairs(&site_ctx.extra)
+        .into_iter()
+        .map(|(i, j)| Job {
+            path: s.pair_path(i, j),
+            series: s,
+            what: What::Pair(i, j),
+        })
+        .collect();
+    jobs.push(Job {
+        path: s.compare_path.clone(),
+        series: s,
+        what: What::Picker,
+    });
+    if let Some(t) = &s.trends_path {
+        jobs.push(Job {
+            path: t.clone(),
+            series: s,
+            what: What::Trends,
+        });
+    }
+    (warnings, jobs)
+}
+
 /// One page to write: its path, template and variables.
 struct Job<'a> {
     path: String,
@@ -326,40 +359,23 @@ pub fn write_all(
 ) -> Result<Output, Diagnostics> {
     let tree = &site.tree;
     let all = series::all(tree);
-    let mut jobs: Vec<Job> = Vec::new();
+    // Planned series by series in parallel: at 13,000 reports there are 40,000 jobs,
+    // each with its path, and every `serve` rebuild plans them all again.
+    let planned: Vec<(Vec<Diagnostic>, Vec<Job>)> = all.par_iter().map(|s| plan(s, tree, site_ctx)).collect();
+    let mut jobs: Vec<Job> = Vec::with_capacity(planned.iter().map(|p| p.1.len()).sum());
     let mut warnings = Vec::new();
-    for s in &all {
-        if s.kind == Kind::Report {
-            let docs: Vec<&Document> = s.docs.iter().map(|&i| &tree.documents[i]).collect();
-            warnings.extend(metrics::warnings(&docs));
-        }
-        for (i, j) in s.pairs(&site_ctx.extra) {
-            jobs.push(Job {
-                path: s.pair_path(i, j),
-                series: s,
-                what: What::Pair(i, j),
-            });
-        }
-        jobs.push(Job {
-            path: s.compare_path.clone(),
-            series: s,
-            what: What::Picker,
-        });
-        if let Some(t) = &s.trends_path {
-            jobs.push(Job {
-                path: t.clone(),
-                series: s,
-                what: What::Trends,
-            });
-        }
+    for (w, j) in planned {
+        warnings.extend(w);
+        jobs.extend(j);
     }
 
     let taken = taken(site);
-    let mut diags = Diagnostics::default();
-    for j in &jobs {
-        if let Some(file) = taken.get(j.path.as_str()) {
+    let clashes: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|j| {
+            let file = taken.get(j.path.as_str())?;
             let out = format!("{}index.html", j.path);
-            diags.push(
+            Some(
                 Diagnostic::error(
                     file.as_ref(),
                     format!(
@@ -373,9 +389,10 @@ pub fn write_all(
                     j.path,
                     j.series.kind.label()
                 )),
-            );
-        }
-    }
+            )
+        })
+        .collect();
+    let mut diags = Diagnostics(clashes);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -397,7 +414,7 @@ pub fn write_all(
         if cache.reuse(&out, &key, sink).map_err(cannot_write)? {
             return Ok(());
         }
-        let docs: Vec<&Document> = s.docs.iter().map(|&i| &tree.documents[i]).collect();
+        let docs: Vec<&Document> = s.docs.iter().map(|&i| &*tree.documents[i]).collect();
         let mut ctx = base.clone();
         ctx.insert("current_path", &format!("{}{}", site_ctx.base_path, job.path));
         ctx.insert("section", &section_link(s, site_ctx));

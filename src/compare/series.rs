@@ -18,6 +18,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::content::{ContentTree, Document, Kind, Section};
 use crate::theme::context::{PageCtx, SiteCtx};
 
@@ -74,8 +76,8 @@ impl Series<'_> {
     }
 }
 
-fn sort_key(d: &Document) -> (Option<i32>, Option<crate::content::dates::PartialDate>, String) {
-    (d.sort_year(), d.effective, d.url_path.clone())
+fn sort_key(d: &Document) -> (Option<i32>, Option<crate::content::dates::PartialDate>, &str) {
+    (d.sort_year(), d.effective, &d.url_path)
 }
 
 /// URL keys: the year, unless two documents share it (statements re-issued within a
@@ -110,7 +112,7 @@ fn section_series<'a>(tree: &'a ContentTree, s: &'a Section) -> Vec<Series<'a>> 
             .copied()
             .filter(|&i| tree.documents[i].kind == kind)
             .collect();
-        docs.sort_by_key(|&i| sort_key(&tree.documents[i]));
+        docs.sort_by(|&a, &b| sort_key(&tree.documents[a]).cmp(&sort_key(&tree.documents[b])));
         if docs.len() >= 2 {
             found.push((kind, docs));
         }
@@ -124,7 +126,7 @@ fn section_series<'a>(tree: &'a ContentTree, s: &'a Section) -> Vec<Series<'a>> 
             } else {
                 String::new()
             };
-            let refs: Vec<&Document> = docs.iter().map(|&i| &tree.documents[i]).collect();
+            let refs: Vec<&Document> = docs.iter().map(|&i| &*tree.documents[i]).collect();
             Series {
                 section: s,
                 kind,
@@ -139,7 +141,9 @@ fn section_series<'a>(tree: &'a ContentTree, s: &'a Section) -> Vec<Series<'a>> 
 
 /// Every series of the site, by section key then kind.
 pub fn all(tree: &ContentTree) -> Vec<Series<'_>> {
-    tree.sections.values().flat_map(|s| section_series(tree, s)).collect()
+    let sections: Vec<&Section> = tree.sections.values().collect();
+    let found: Vec<Vec<Series>> = sections.par_iter().map(|s| section_series(tree, s)).collect();
+    found.into_iter().flatten().collect()
 }
 
 /// Fills a document page's links: comparisons with the previous and next version,

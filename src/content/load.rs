@@ -48,7 +48,7 @@ pub struct Section {
 pub struct ContentTree {
     pub sections: BTreeMap<String, Section>,
     /// Sorted by URL path.
-    pub documents: Vec<Document>,
+    pub documents: Vec<Arc<Document>>,
     /// Other files: (absolute source, path relative to `content/`).
     pub assets: Vec<(PathBuf, String)>,
     /// Superseded texts of corrected documents.
@@ -61,6 +61,11 @@ pub struct ContentTree {
 impl ContentTree {
     pub fn section(&self, key: &str) -> Option<&Section> {
         self.sections.get(key)
+    }
+
+    /// The documents of one kind, in URL order.
+    pub fn documents_of(&self, kind: Kind) -> impl Iterator<Item = &Document> {
+        self.documents.iter().map(|d| &**d).filter(move |d| d.kind == kind)
     }
 }
 
@@ -104,7 +109,7 @@ struct Loaded {
     read: bool,
     section_kind: Option<Kind>,
     version: Option<(String, u32)>,
-    doc: Document,
+    doc: Arc<Document>,
 }
 
 /// Step 4 of [`load_reusing`] for one document file.
@@ -179,7 +184,7 @@ impl PageLoader<'_> {
             rel,
             section_kind,
             version: version.map(|(base, n)| (format!("{dir}{base}/"), n)),
-            doc,
+            doc: Arc::new(doc),
         })
     }
 }
@@ -442,7 +447,7 @@ fn default_title(key: &str) -> String {
 
 /// A report's year identifies it within its section (its comparisons are named by
 /// years), and so does a statement's effective date.
-fn check_unique_years(documents: &[Document], diags: &mut Diagnostics) {
+fn check_unique_years(documents: &[Arc<Document>], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<(String, Kind, String), &Document> = BTreeMap::new();
     for d in documents {
         let (id, field) = match d.kind {
@@ -478,7 +483,7 @@ fn check_unique_years(documents: &[Document], diags: &mut Diagnostics) {
     }
 }
 
-fn check_url_collisions(documents: &[Document], sections: &BTreeMap<String, Section>, diags: &mut Diagnostics) {
+fn check_url_collisions(documents: &[Arc<Document>], sections: &BTreeMap<String, Section>, diags: &mut Diagnostics) {
     for d in documents {
         let as_section = d.url_path.trim_end_matches('/');
         if sections.contains_key(as_section) {

@@ -18,6 +18,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::Metadata;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::load::ParsedIndex;
@@ -75,7 +76,7 @@ pub struct Remembered {
     pub section_kind: Option<Kind>,
     /// Its base URL and number, if it is a superseded text (`2018.v1.md`).
     pub version: Option<(String, u32)>,
-    pub doc: Document,
+    pub doc: Arc<Document>,
 }
 
 /// Documents by path under `content/` (a string: hashing a `Path` goes component by

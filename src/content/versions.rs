@@ -3,6 +3,7 @@
 //! later corrections) and published at `/reports/2018/v1/`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::Document;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -27,8 +28,8 @@ pub fn split_version(stem: &str) -> Option<(&str, u32)> {
 /// Ties each version file to its current document and checks that every correction
 /// listed in `revisions` has the text it replaced, and no version is left over.
 pub fn attach(
-    documents: &[Document],
-    versions: Vec<(String, u32, Document)>,
+    documents: &[Arc<Document>],
+    versions: Vec<(String, u32, Arc<Document>)>,
     diags: &mut Diagnostics,
 ) -> Vec<DocVersion> {
     let by_url: BTreeMap<&str, usize> = documents
@@ -62,7 +63,11 @@ pub fn attach(
             );
             continue;
         }
-        out.push(DocVersion { current, number, doc });
+        out.push(DocVersion {
+            current,
+            number,
+            doc: Arc::unwrap_or_clone(doc),
+        });
     }
     for (i, d) in documents.iter().enumerate() {
         for n in 1..=d.revisions.len() as u32 {

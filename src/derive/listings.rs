@@ -80,7 +80,7 @@ pub fn listed_year(doc: &Document) -> Option<i32> {
 /// Where the page of one year's documents is written, relative to the output.
 /// The years that have a page (every year a document is listed under), oldest first.
 pub fn listed_years(tree: &ContentTree) -> std::collections::BTreeSet<i32> {
-    tree.documents.iter().filter_map(listed_year).collect()
+    tree.documents.iter().filter_map(|d| listed_year(d)).collect()
 }
 
 pub fn year_page_path(year: i32) -> String {
@@ -88,7 +88,7 @@ pub fn year_page_path(year: i32) -> String {
 }
 
 pub fn home(tree: &ContentTree, site: &SiteCtx) -> HomeCtx {
-    let mut reports: Vec<&Document> = tree.documents.iter().filter(|d| d.kind == Kind::Report).collect();
+    let mut reports: Vec<&Document> = tree.documents_of(Kind::Report).collect();
     reports.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.url_path.cmp(&b.url_path)));
     let mut by_year: BTreeMap<i32, Vec<DocRef>> = BTreeMap::new();
     for d in &tree.documents {
@@ -97,7 +97,12 @@ pub fn home(tree: &ContentTree, site: &SiteCtx) -> HomeCtx {
         }
     }
     let mut publishers: Vec<crate::config::Publisher> = site.publisher.iter().cloned().collect();
-    let mut dated: Vec<&Document> = tree.documents.iter().filter(|d| d.publisher.is_some()).collect();
+    let mut dated: Vec<&Document> = tree
+        .documents
+        .iter()
+        .map(|d| &**d)
+        .filter(|d| d.publisher.is_some())
+        .collect();
     dated.sort_by(|a, b| {
         b.sort_year()
             .cmp(&a.sort_year())

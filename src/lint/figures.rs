@@ -317,7 +317,7 @@ pub fn stated_changes(tree: &ContentTree) -> Vec<Diagnostic> {
         .iter()
         .filter(|s| s.kind == Kind::Report)
         .flat_map(|s| {
-            let docs: Vec<&Document> = s.docs.iter().map(|&i| &tree.documents[i]).collect();
+            let docs: Vec<&Document> = s.docs.iter().map(|&i| &*tree.documents[i]).collect();
             crate::compare::metrics::warnings(&docs)
         })
         .collect()

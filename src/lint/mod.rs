@@ -189,7 +189,7 @@ fn apply_in_rounds(
     stated.sort_by(Diagnostic::order);
     warnings.0.retain(|w| stated.binary_search_by(|s| s.order(w)).is_err());
     let by_file: std::collections::HashMap<&std::path::Path, &Document> =
-        tree.documents.iter().map(|d| (d.file.as_path(), d)).collect();
+        tree.documents.iter().map(|d| (d.file.as_path(), &**d)).collect();
     let stated = stated.into_iter().filter_map(|d| {
         let doc = by_file.get(d.file.as_path());
         doc.is_none_or(|doc| enabled(FIGURES, doc, config))
@@ -281,7 +281,7 @@ mod tests {
     #[test]
     fn keeping_the_first_findings_keeps_what_all_of_them_would_start_with() {
         // Listed against the order of their files, each with a few findings.
-        let documents: Vec<Document> = (0..9)
+        let documents: Vec<std::sync::Arc<Document>> = (0..9)
             .rev()
             .map(|n| {
                 let mut d = testing::doc(
@@ -289,7 +289,7 @@ mod tests {
                     &format!("## 一、概况\n\n我们的的工作{n}，，完成。\n\n## 三、服务\n\n服务的的承诺。\n"),
                 );
                 d.file = format!("content/reports/{n}.md").into();
-                d
+                d.into()
             })
             .collect();
         let tree = ContentTree {

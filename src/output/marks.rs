@@ -12,14 +12,15 @@
 //! `AtomicU64::fetch_or`; the crates at hand (`bit-set`, `fixedbitset`) need `&mut` to
 //! set a bit.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// A set of places `0..len`, marked from any thread.
+/// A set of places `0..len`, marked from any thread. Not counted as they are marked: a
+/// counter every thread adds to on every mark is one memory location they all contend
+/// for, 132,000 times per set after an edit at 13,000 reports.
 #[derive(Debug)]
 pub struct Marks {
     words: Vec<AtomicU64>,
     len: usize,
-    count: AtomicUsize,
 }
 
 impl Marks {
@@ -27,7 +28,6 @@ impl Marks {
         Marks {
             words: (0..len.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
             len,
-            count: AtomicUsize::new(0),
         }
     }
 
@@ -47,11 +47,7 @@ impl Marks {
             return false;
         }
         let bit = 1u64 << (i % 64);
-        let fresh = self.words[i / 64].fetch_or(bit, Ordering::Relaxed) & bit == 0;
-        if fresh {
-            self.count.fetch_add(1, Ordering::Relaxed);
-        }
-        fresh
+        self.words[i / 64].fetch_or(bit, Ordering::Relaxed) & bit == 0
     }
 
     pub fn contains(&self, i: usize) -> bool {
@@ -60,12 +56,22 @@ impl Marks {
 
     /// How many places are marked.
     pub fn count(&self) -> usize {
-        self.count.load(Ordering::Relaxed)
+        self.words
+            .iter()
+            .map(|w| w.load(Ordering::Relaxed).count_ones() as usize)
+            .sum()
     }
 
     /// The marked places, in order.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.len).filter(|&i| self.contains(i))
+        self.words.iter().enumerate().flat_map(|(w, word)| {
+            let mut bits = word.load(Ordering::Relaxed);
+            std::iter::from_fn(move || {
+                let bit = (bits != 0).then(|| bits.trailing_zeros() as usize)?;
+                bits &= bits - 1;
+                Some(w * 64 + bit)
+            })
+        })
     }
 }
 

@@ -13,6 +13,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::writer::Kept;
@@ -78,7 +79,10 @@ pub(super) fn apply(staging: &Path, target: &Path, stale: &[String], new: &[Stri
             }
         }
     }
-    for rel in new {
+    // In parallel: a rename over an existing file makes ext4 allocate and start writing
+    // the new file's blocks first (`auto_da_alloc`), some 0.3 ms a file, and after an
+    // edit at 13,000 reports 113 files are replaced.
+    new.par_iter().try_for_each(|rel| {
         let to = target.join(rel);
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent)?;
@@ -86,9 +90,8 @@ pub(super) fn apply(staging: &Path, target: &Path, stale: &[String], new: &[Stri
         if to.is_dir() {
             fs::remove_dir_all(&to)?;
         }
-        fs::rename(staging.join(rel), &to)?;
-    }
-    Ok(())
+        fs::rename(staging.join(rel), &to)
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `/manifest.json`: what a build published, so a deployed copy can be verified and
 //! the next build can check that nothing citable disappeared.
 
+use std::borrow::Cow;
 use std::io;
 use std::path::Path;
 use std::sync::Mutex;
@@ -97,6 +98,17 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// No files, pages or aliases.
+    pub fn empty() -> Manifest {
+        Manifest {
+            generator: "gongshi".into(),
+            base_url: String::new(),
+            files: Vec::new(),
+            pages: Vec::new(),
+            aliases: Vec::new(),
+        }
+    }
+
     pub fn read(dir: &Path) -> io::Result<Manifest> {
         let bytes = std::fs::read(dir.join(MANIFEST_FILE))?;
         serde_json::from_slice(&bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
@@ -195,35 +207,110 @@ impl<'a> Recorder<'a> {
     }
 
     /// The manifest of everything written, which ends the recording: what was recorded
-    /// is moved into it, not copied (millions of anchors on a national site), and what
-    /// was reused is copied from the previous manifest. A file both reused and written
-    /// is listed as written. `aliases` are (old URL, target URL) pairs; their redirect
-    /// pages are files but not pages.
-    pub fn manifest(self, base_url: &str, mut aliases: Vec<AliasEntry>) -> Manifest {
+    /// is moved into it, and what was reused is copied from the previous manifest. A
+    /// file both reused and written is listed as written. `aliases` are (old URL,
+    /// target URL) pairs; their redirect pages are files but not pages.
+    pub fn manifest(self, base_url: &str, aliases: Vec<AliasEntry>) -> Manifest {
+        let previous = self.previous.as_ref().map(|c| c.manifest);
+        self.finish(base_url, aliases)
+            .into_manifest(previous.map(Cow::Borrowed))
+    }
+
+    /// Ends the recording without making the manifest yet: see [`Recording`].
+    pub fn finish(self, base_url: &str, mut aliases: Vec<AliasEntry>) -> Recording {
         aliases.sort_by(|a, b| a.url.cmp(&b.url));
         let files = sorted_last(self.files.into_inner().expect("not poisoned"), |f| &f.path);
         let pages = sorted_last(self.pages.into_inner().expect("not poisoned"), |p| &p.url);
-        let (files, mut pages) = match &self.previous {
-            Some(carried) => (
-                merge_sorted(marked(&carried.manifest.files, &carried.files).cloned(), files, |f| {
-                    &f.path
-                }),
-                merge_sorted(marked(&carried.manifest.pages, &carried.pages).cloned(), pages, |p| {
-                    &p.url
-                }),
+        let (count, carried) = match self.previous {
+            Some(c) => {
+                let rewritten = files
+                    .iter()
+                    .filter(|f| c.manifest.file_index(&f.path).is_some_and(|i| c.files.contains(i)))
+                    .count();
+                (c.files.count() + files.len() - rewritten, Some((c.files, c.pages)))
+            }
+            None => (files.len(), None),
+        };
+        Recording {
+            files,
+            pages,
+            carried,
+            count,
+            base_url: base_url.to_string(),
+            aliases,
+        }
+    }
+}
+
+/// What a [`Recorder`] recorded: the files and pages written, sorted, and those reused,
+/// marked by their places in the previous manifest. [`Recording::into_manifest`] makes
+/// the manifest from them and that previous manifest, which it may be given to keep:
+/// `serve` does so once the open pages have reloaded, so that no page waits for the
+/// 132,000 entries of an edit at 13,000 reports to be copied (20 ms).
+pub struct Recording {
+    files: Vec<FileEntry>,
+    pages: Vec<PageEntry>,
+    /// Files and pages reused, marked in the previous manifest.
+    carried: Option<(Marks, Marks)>,
+    count: usize,
+    base_url: String,
+    aliases: Vec<AliasEntry>,
+}
+
+impl Recording {
+    /// How many files the manifest lists.
+    pub fn files(&self) -> usize {
+        self.count
+    }
+
+    /// The manifest. `previous` must be the manifest the [`Recorder`] was given (its
+    /// reused entries are taken from it by place); owned, they are moved rather than
+    /// copied.
+    pub fn into_manifest(self, previous: Option<Cow<'_, Manifest>>) -> Manifest {
+        let Recording {
+            files,
+            pages,
+            carried,
+            base_url,
+            aliases,
+            ..
+        } = self;
+        let (files, mut pages) = match (carried, previous) {
+            (Some((file_marks, page_marks)), Some(Cow::Owned(m))) => (
+                merge_sorted(take_marked(m.files, &file_marks), files, |f| &f.path),
+                merge_sorted(take_marked(m.pages, &page_marks), pages, |p| &p.url),
             ),
-            None => (files, pages),
+            (Some((file_marks, page_marks)), Some(Cow::Borrowed(m))) => (
+                merge_sorted(marked(&m.files, &file_marks).cloned(), files, |f| &f.path),
+                merge_sorted(marked(&m.pages, &page_marks).cloned(), pages, |p| &p.url),
+            ),
+            (carried, _) => {
+                debug_assert!(
+                    carried.is_none(),
+                    "reused files need the manifest they were reused from"
+                );
+                (files, pages)
+            }
         };
         let alias_urls: std::collections::BTreeSet<&str> = aliases.iter().map(|a| a.url.as_str()).collect();
         pages.retain(|p| !alias_urls.contains(p.url.as_str()));
         Manifest {
             generator: "gongshi".into(),
-            base_url: base_url.into(),
+            base_url,
             files,
             pages,
             aliases,
         }
     }
+}
+
+/// The entries of `previous` whose places are marked, moved out of it.
+fn take_marked<'a, T: 'a>(previous: Vec<T>, marks: &'a Marks) -> impl Iterator<Item = T> + 'a {
+    previous
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| marks.contains(*i))
+        .map(|(_, entry)| entry)
 }
 
 impl Sink for Recorder<'_> {
@@ -343,23 +430,30 @@ mod tests {
         }
         let previous = first.manifest("https://e.org/", Vec::new());
 
-        // Again: a, b and d reused, c written anew, e new.
-        let again = Recorder::expecting(&null, Some(&previous));
+        // Again: a, b and d reused, c reused and then written anew, e new.
         let dir = Path::new("/nowhere");
-        for rel in ["d/index.html", "a/index.html", "b.css"] {
-            let file = previous.files.iter().position(|f| f.path == rel).unwrap();
-            let page = previous.pages.iter().position(|p| p.url == url_of(rel));
-            let known = Reused {
-                dir,
-                manifest: &previous,
-                file,
-                page,
-            };
-            again.reuse(rel, &known).unwrap();
-        }
-        again.write("c/index.html", b"<p id=c2>c</p>").unwrap();
-        again.write("e.js", b"e").unwrap();
-        let m = again.manifest("https://e.org/", Vec::new());
+        let again = || {
+            let again = Recorder::expecting(&null, Some(&previous));
+            for rel in ["d/index.html", "a/index.html", "b.css", "c/index.html"] {
+                let file = previous.files.iter().position(|f| f.path == rel).unwrap();
+                let page = previous.pages.iter().position(|p| p.url == url_of(rel));
+                let known = Reused {
+                    dir,
+                    manifest: &previous,
+                    file,
+                    page,
+                };
+                again.reuse(rel, &known).unwrap();
+            }
+            again.write("c/index.html", b"<p id=c2>c</p>").unwrap();
+            again.write("e.js", b"e").unwrap();
+            again
+        };
+        let m = again().manifest("https://e.org/", Vec::new());
+        // The same when made later from the previous manifest itself, moved.
+        let recording = again().finish("https://e.org/", Vec::new());
+        assert_eq!(recording.files(), 5, "c counted once");
+        assert_eq!(recording.into_manifest(Some(Cow::Owned(previous.clone()))), m);
 
         let fresh = Recorder::new(&null);
         for (rel, bytes) in [

@@ -28,7 +28,7 @@ pub struct MetricRow {
 
 /// Every (section, year, metric) row, sorted by section, year, then the report's order.
 pub fn metric_rows(tree: &ContentTree, site: &SiteCtx) -> Vec<MetricRow> {
-    let mut reports: Vec<&Document> = tree.documents.iter().filter(|d| d.kind == Kind::Report).collect();
+    let mut reports: Vec<&Document> = tree.documents_of(Kind::Report).collect();
     reports.sort_by(|a, b| a.section.cmp(&b.section).then(a.year.cmp(&b.year)));
     let mut rows = Vec::new();
     for (i, doc) in reports.iter().enumerate() {

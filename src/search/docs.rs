@@ -10,6 +10,7 @@
 //! Both are gzip-compressed JSON.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -52,7 +53,7 @@ fn date_number(doc: &Document) -> u32 {
     doc.sort_year().map_or(0, |y| y as u32 * 10_000)
 }
 
-pub fn meta(docs: &[Document], a: u32, b: u32, gram: usize, text_check: usize) -> Meta {
+pub fn meta(docs: &[Arc<Document>], a: u32, b: u32, gram: usize, text_check: usize) -> Meta {
     Meta {
         format: FORMAT,
         a,

@@ -98,6 +98,9 @@ type Edits<T> = BTreeMap<u32, Option<T>>;
 /// The edits of one shard's lists, by gram.
 type ShardEdits<T> = BTreeMap<Gram, Edits<T>>;
 
+/// A previous shard to patch: its file name, its bytes inflated, and its edits.
+type OldShard<T> = (String, Vec<u8>, ShardEdits<T>);
+
 /// A document's entry in a positions list: its header and its positions, encoded.
 type Encoded = (Vec<u8>, Vec<u8>);
 
@@ -123,15 +126,24 @@ pub fn patch_shards(
     read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     streams_of: &(dyn Fn(u32) -> Option<DocStreams> + Sync),
 ) -> Option<Vec<(String, Vec<u8>)>> {
-    // Counts lists first: they give each touched bigram's new number of documents.
     let counts = edits(changes, a, |grams| {
         grams.counts.iter().map(|r| (r.gram(), r.value())).collect()
     });
+    let positions = edits(changes, b, |grams| {
+        (0..groups(b))
+            .flat_map(|g| grams.positions_in_group(g))
+            .map(|(gram, head, tail)| (gram, (head.to_vec(), tail.to_vec())))
+            .collect()
+    });
+    let counts = inflated(Kind::Counts, counts, read)?;
+    let positions = inflated(Kind::Positions, positions, read)?;
+
+    // Counts lists first: they give each touched bigram's new number of documents.
     let patched: Vec<(String, Vec<u8>, Vec<Touched>)> = counts
         .into_par_iter()
-        .map(|(shard, edits)| {
-            let rel = Kind::Counts.file(shard as usize);
-            let (bytes, bigrams) = patch_counts(&gunzip(&read(&rel)?)?, &edits, changes.len())?;
+        .with_max_len(1)
+        .map(|(rel, old, edits)| {
+            let (bytes, bigrams) = patch_counts(&old, &edits, changes.len())?;
             Some((rel, Kind::Counts.gzip(&bytes), bigrams))
         })
         .collect::<Option<_>>()?;
@@ -142,22 +154,37 @@ pub fn patch_shards(
         bigram_docs.extend(bigrams.into_iter().map(|(g, n, docs)| (g, (n, docs))));
     }
 
-    let positions = edits(changes, b, |grams| {
-        (0..groups(b))
-            .flat_map(|g| grams.positions_in_group(g))
-            .map(|(gram, head, tail)| (gram, (head.to_vec(), tail.to_vec())))
-            .collect()
-    });
     let patched: Vec<(String, Vec<u8>)> = positions
         .into_par_iter()
-        .map(|(shard, edits)| {
-            let rel = Kind::Positions.file(shard as usize);
-            let bytes = patch_positions(&gunzip(&read(&rel)?)?, &edits, &bigram_docs, streams_of)?;
+        .with_max_len(1)
+        .map(|(rel, old, edits)| {
+            let bytes = patch_positions(&old, &edits, &bigram_docs, streams_of)?;
             Some((rel, Kind::Positions.gzip(&bytes)))
         })
         .collect::<Option<_>>()?;
     out.extend(patched);
     Some(out)
+}
+
+/// The previous shards of `kind` that `edits` touch, read and inflated in parallel, each
+/// with its file name and edits, largest first: one shard of a common bigram's
+/// positions can take as long as all the others, and started last it would be patched
+/// while the other threads wait.
+fn inflated<T: Send + Sync>(
+    kind: Kind,
+    edits: BTreeMap<u32, ShardEdits<T>>,
+    read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+) -> Option<Vec<OldShard<T>>> {
+    let mut shards: Vec<OldShard<T>> = edits
+        .into_par_iter()
+        .map(|(shard, edits)| {
+            let rel = kind.file(shard as usize);
+            let old = gunzip(&read(&rel)?)?;
+            Some((rel, old, edits))
+        })
+        .collect::<Option<_>>()?;
+    shards.sort_by_key(|s| std::cmp::Reverse(s.1.len()));
+    Some(shards)
 }
 
 /// The changed documents' edits, by shard (of `shards`) and gram: each record (a count,
@@ -223,29 +250,46 @@ fn merge_entries<T>(
 /// is built from those (before the edit it had at most [`TEXT_CHECK`]).
 fn patch_counts(shard: &[u8], edits: &ShardEdits<u32>, changed: usize) -> Option<(Vec<u8>, Vec<Touched>)> {
     let mut bigrams = Vec::new();
+    let limit = TEXT_CHECK + changed;
     let bytes = merge_entries(shard, edits, |gram, old, doc_edits| {
-        let mut list: Vec<(u32, u64)> = match old {
+        let had: Vec<(u32, u64)> = match old {
             Some((_, l)) => read_counts(l)?,
             None => Vec::new(),
         };
-        list.retain(|(d, _)| !doc_edits.contains_key(d));
-        list.extend(doc_edits.iter().filter_map(|(&d, v)| Some((d, u64::from((*v)?)))));
-        list.sort_unstable_by_key(|e| e.0);
-        if gram.len() == 2 {
-            let docs = (list.len() <= TEXT_CHECK + changed).then(|| list.iter().map(|e| e.0).collect());
-            bigrams.push((gram, list.len() as u64, docs));
-        }
-        if list.is_empty() {
-            return Some(None);
-        }
-        let mut bytes = Vec::with_capacity(list.len() * 3);
+        // Merged in document order straight into the new list, as in `patch_positions`.
+        let mut bytes = Vec::with_capacity(had.len() * 3 + 8);
         let mut last: Option<u32> = None;
-        for (d, v) in &list {
-            put_varint(&mut bytes, u64::from(last.map_or(*d, |l| d - l - 1)));
-            put_varint(&mut bytes, *v);
-            last = Some(*d);
+        let mut listed = 0usize;
+        let mut few: Vec<u32> = Vec::new();
+        let mut put = |d: u32, v: u64| {
+            put_varint(&mut bytes, u64::from(last.map_or(d, |l| d - l - 1)));
+            put_varint(&mut bytes, v);
+            last = Some(d);
+            listed += 1;
+            if listed <= limit {
+                few.push(d);
+            }
+        };
+        let mut pending = doc_edits.iter().peekable();
+        for (d, v) in had {
+            while let Some((&e, edit)) = pending.next_if(|(e, _)| **e <= d) {
+                if let Some(count) = edit {
+                    put(e, u64::from(*count));
+                }
+            }
+            if !doc_edits.contains_key(&d) {
+                put(d, v);
+            }
         }
-        Some(Some((list.len() as u64, bytes)))
+        for (&e, edit) in pending {
+            if let Some(count) = edit {
+                put(e, u64::from(*count));
+            }
+        }
+        if gram.len() == 2 {
+            bigrams.push((gram, listed as u64, (listed <= limit).then_some(few)));
+        }
+        Some((listed > 0).then_some((listed as u64, bytes)))
     })?;
     Some((bytes, bigrams))
 }
@@ -310,41 +354,56 @@ fn patch_positions(
         if docs <= TEXT_CHECK as u64 {
             return Some(None);
         }
-        let mut list: Vec<(u32, Vec<u8>, Vec<u8>)> = Vec::new();
-        match old {
-            Some((n, l)) => {
-                for (d, head, tail) in split_positions(l, n)? {
-                    if !doc_edits.contains_key(&d) {
-                        list.push((d, head.to_vec(), tail.to_vec()));
-                    }
-                }
-            }
+        // The documents the list had, then those the edits take out, replace or add,
+        // merged in document order straight into the new list: a common bigram's list
+        // holds thousands of documents, and an edit changes one or two of them.
+        let made: Vec<(u32, Vec<u8>, Vec<u8>)>;
+        let had: Vec<Borrowed> = match old {
+            Some((n, l)) => split_positions(l, n)?,
             // The list was too short to keep before: its other documents' positions
             // come from their text.
             None => {
-                for &d in all?.iter().filter(|d| !doc_edits.contains_key(d)) {
-                    let (mut head, mut tail) = (Vec::new(), Vec::new());
-                    put_positions(&mut head, &mut tail, &bigram_positions(&streams_of(d)?, gram));
-                    list.push((d, head, tail));
-                }
+                made = all?
+                    .iter()
+                    .filter(|d| !doc_edits.contains_key(d))
+                    .map(|&d| {
+                        let (mut head, mut tail) = (Vec::new(), Vec::new());
+                        put_positions(&mut head, &mut tail, &bigram_positions(&streams_of(d)?, gram));
+                        Some((d, head, tail))
+                    })
+                    .collect::<Option<_>>()?;
+                made.iter().map(|(d, h, t)| (*d, h.as_slice(), t.as_slice())).collect()
             }
-        }
-        list.extend(
-            doc_edits
-                .iter()
-                .filter_map(|(&d, e)| e.as_ref().map(|(h, t)| (d, h.clone(), t.clone()))),
-        );
-        list.sort_unstable_by_key(|e| e.0);
-        if list.len() as u64 != docs {
-            return None;
-        }
-        let (mut heads, mut tails) = (Vec::new(), Vec::new());
+        };
+        let size = old.map_or(0, |(_, l)| l.len());
+        let (mut heads, mut tails) = (Vec::with_capacity(size + 64), Vec::with_capacity(size));
         let mut last: Option<u32> = None;
-        for (d, head, tail) in &list {
-            put_varint(&mut heads, u64::from(last.map_or(*d, |l| d - l - 1)));
+        let mut listed = 0u64;
+        let mut put = |d: u32, head: &[u8], tail: &[u8]| {
+            put_varint(&mut heads, u64::from(last.map_or(d, |l| d - l - 1)));
             heads.extend_from_slice(head);
             tails.extend_from_slice(tail);
-            last = Some(*d);
+            last = Some(d);
+            listed += 1;
+        };
+        let mut pending = doc_edits.iter().peekable();
+        for (d, head, tail) in had {
+            while let Some((&e, edit)) = pending.next_if(|(e, _)| **e <= d) {
+                if let Some((h, t)) = edit {
+                    put(e, h, t);
+                }
+            }
+            if !doc_edits.contains_key(&d) {
+                put(d, head, tail);
+            }
+        }
+        for (&e, edit) in pending {
+            if let Some((h, t)) = edit {
+                put(e, h, t);
+            }
+        }
+        if listed != docs {
+            return None;
         }
         heads.extend_from_slice(&tails);
         Some(Some((docs, heads)))
@@ -424,7 +483,10 @@ pub fn apply(w: &Writer, previous: &dyn Previous) -> Result<Option<u64>, (String
     let Some(previous_chars) = previous.chars() else {
         return Ok(None);
     };
-    let changed: Vec<usize> = (0..w.documents).filter(|&i| !previous.unchanged(i)).collect();
+    let changed: Vec<usize> = (0..w.documents)
+        .into_par_iter()
+        .filter(|&i| !previous.unchanged(i))
+        .collect();
     if changed.len() * MAX_CHANGED_SHARE > w.documents.max(1) {
         return Ok(None);
     }
