@@ -20,9 +20,16 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// syntect's bundled themes, loaded once per process: `serve` asks for the stylesheet
+/// on every rebuild.
+fn themes() -> &'static ThemeSet {
+    static THEMES: OnceLock<ThemeSet> = OnceLock::new();
+    THEMES.get_or_init(ThemeSet::load_defaults)
+}
+
 /// The stylesheet for the highlighting classes, from one of syntect's bundled themes.
 pub fn stylesheet(theme_name: &str) -> Result<String, String> {
-    let themes = ThemeSet::load_defaults();
+    let themes = themes();
     let theme = themes.themes.get(theme_name).ok_or_else(|| {
         let names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
         format!(

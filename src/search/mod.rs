@@ -26,6 +26,7 @@ pub mod index;
 mod merge;
 pub mod normalize;
 pub mod patch;
+mod segments;
 pub mod shards;
 #[cfg(test)]
 mod tests;
@@ -246,12 +247,11 @@ impl Kind {
         }
     }
 
-    /// A shard of this kind, compressed (see [`shards::gzip_fast`] and
-    /// [`shards::gzip_huffman`]).
+    /// A shard of this kind, compressed (see [`shards::gzip_fast`] and [`segments`]).
     fn gzip(self, shard: &[u8]) -> Vec<u8> {
         match self {
             Kind::Counts => shards::gzip_fast(shard),
-            Kind::Positions => shards::gzip_huffman(shard),
+            Kind::Positions => segments::gzip(shard),
         }
     }
 

@@ -98,8 +98,9 @@ type Edits<T> = BTreeMap<u32, Option<T>>;
 /// The edits of one shard's lists, by gram.
 type ShardEdits<T> = BTreeMap<Gram, Edits<T>>;
 
-/// A previous shard to patch: its file name, its bytes inflated, and its edits.
-type OldShard<T> = (String, Vec<u8>, ShardEdits<T>);
+/// A previous shard to patch: its file name, its bytes as written and inflated, and its
+/// edits.
+type OldShard<T> = (String, Vec<u8>, Vec<u8>, ShardEdits<T>);
 
 /// A document's entry in a positions list: its header and its positions, encoded.
 type Encoded = (Vec<u8>, Vec<u8>);
@@ -142,7 +143,7 @@ pub fn patch_shards(
     let patched: Vec<(String, Vec<u8>, Vec<Touched>)> = counts
         .into_par_iter()
         .with_max_len(1)
-        .map(|(rel, old, edits)| {
+        .map(|(rel, _, old, edits)| {
             let (bytes, bigrams) = patch_counts(&old, &edits, changes.len())?;
             Some((rel, Kind::Counts.gzip(&bytes), bigrams))
         })
@@ -157,17 +158,18 @@ pub fn patch_shards(
     let patched: Vec<(String, Vec<u8>)> = positions
         .into_par_iter()
         .with_max_len(1)
-        .map(|(rel, old, edits)| {
+        .map(|(rel, old_gz, old, edits)| {
             let bytes = patch_positions(&old, &edits, &bigram_docs, streams_of)?;
-            Some((rel, Kind::Positions.gzip(&bytes)))
+            // The segments the edits did not change are copied compressed.
+            Some((rel, super::segments::regzip(&old_gz, &old, &bytes)))
         })
         .collect::<Option<_>>()?;
     out.extend(patched);
     Some(out)
 }
 
-/// The previous shards of `kind` that `edits` touch, read and inflated in parallel, each
-/// with its file name and edits, largest first: one shard of a common bigram's
+/// The previous shards of `kind` that `edits` touch, read and inflated in parallel
+/// ([`OldShard`]), largest first: one shard of a common bigram's
 /// positions can take as long as all the others, and started last it would be patched
 /// while the other threads wait.
 fn inflated<T: Send + Sync>(
@@ -179,11 +181,12 @@ fn inflated<T: Send + Sync>(
         .into_par_iter()
         .map(|(shard, edits)| {
             let rel = kind.file(shard as usize);
-            let old = gunzip(&read(&rel)?)?;
-            Some((rel, old, edits))
+            let gz = read(&rel)?;
+            let old = gunzip(&gz)?;
+            Some((rel, gz, old, edits))
         })
         .collect::<Option<_>>()?;
-    shards.sort_by_key(|s| std::cmp::Reverse(s.1.len()));
+    shards.sort_by_key(|s| std::cmp::Reverse(s.2.len()));
     Some(shards)
 }
 

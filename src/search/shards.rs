@@ -228,20 +228,6 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().expect("writing to memory")
 }
 
-/// Gzip with Huffman coding only, no search for repeated strings: for positions shards,
-/// whose delta-encoded positions hardly repeat. On the 400 largest positions shards of
-/// the generated 13,000 reports (159 MB inflated) zlib's default level took 3.7 s and
-/// made 130.8 MB; this takes 1.0 s and makes 131.8 MB (0.8% more). A shard touched by
-/// an edit is compressed again whole, and the large ones are those of the commonest
-/// bigrams, which every edit touches.
-pub fn gzip_huffman(bytes: &[u8]) -> Vec<u8> {
-    gzip_with(
-        bytes,
-        zlib_rs::DeflateConfig::default().level,
-        zlib_rs::Strategy::HuffmanOnly,
-    )
-}
-
 /// Gzip at level 3: for counts shards, which an edit of one report touches nearly all
 /// of. On the 400 largest of the generated 13,000 reports (24 MB inflated) level 6
 /// took 868 ms and made 8.15 MB, level 3 268 ms and 8.50 MB (4.2% more; level 2 was
