@@ -42,6 +42,7 @@ use crate::output::marks::{Marks, merge_sorted, sorted_last};
 use crate::output::{Reused, Sink};
 use crate::record::Manifest;
 use crate::record::manifest::url_of;
+use crate::search::patch::RecentShards;
 
 /// What `.NAME.cache.json` holds.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -73,6 +74,9 @@ pub struct Previous {
     links: Vec<(u32, u32)>,
     /// The manifest's files by path, hashed ([`FileIndex`]).
     files: FileIndex,
+    /// The search index's shards the last patch made, inflated; handed on from build
+    /// to build by `serve`.
+    recent_shards: RecentShards,
     /// Its folder is known to hold the files as the manifest gives them: it is
     /// `serve`'s own, which nothing else writes, and the build is held in memory.
     trusted: bool,
@@ -99,6 +103,7 @@ impl Previous {
             search_chars,
             links,
             files,
+            recent_shards: RecentShards::default(),
             trusted: false,
         }
     }
@@ -296,6 +301,9 @@ impl BuildCache {
             self.search_chars.into_inner().expect("cache lock"),
         );
         next.trusted = true;
+        if let Some(previous) = self.previous {
+            next.recent_shards = previous.recent_shards;
+        }
         next
     }
 
@@ -601,5 +609,9 @@ impl crate::search::Previous for SearchFiles<'_> {
 
     fn chars(&self) -> Option<u64> {
         self.cache.previous.as_ref()?.search_chars
+    }
+
+    fn recent(&self) -> Option<&RecentShards> {
+        Some(&self.cache.previous.as_ref()?.recent_shards)
     }
 }

@@ -22,6 +22,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read as _;
+use std::sync::Arc;
 
 use flate2::read::GzDecoder;
 use rayon::prelude::*;
@@ -31,8 +32,11 @@ use super::index::{BODY, DocGrams, DocStreams, Gram, HEADING, Positions, TITLE, 
 use super::shards::{entries, get_varint, put_entry, put_positions, put_varint, read_counts};
 use super::{Kind, TEXT_CHECK, shard_of};
 
+mod recent;
 #[cfg(test)]
 mod tests;
+
+pub use recent::RecentShards;
 
 /// What the index can take from the previous build (the build cache provides it).
 pub trait Previous: Sync {
@@ -47,6 +51,8 @@ pub trait Previous: Sync {
     fn carry_where(&self, keep: Keep, expected: usize) -> std::io::Result<Option<Carried>>;
     /// Characters the previous index was made from ([`super::Output::chars`]).
     fn chars(&self) -> Option<u64>;
+    /// The shards the last patch made, inflated ([`RecentShards`]), if kept.
+    fn recent(&self) -> Option<&RecentShards>;
 }
 
 /// Which files of the previous index to carry.
@@ -100,7 +106,7 @@ type ShardEdits<T> = BTreeMap<Gram, Edits<T>>;
 
 /// A previous shard to patch: its file name, its bytes as written and inflated, and its
 /// edits.
-type OldShard<T> = (String, Vec<u8>, Vec<u8>, ShardEdits<T>);
+type OldShard<T> = (String, Vec<u8>, Arc<Vec<u8>>, ShardEdits<T>);
 
 /// A document's entry in a positions list: its header and its positions, encoded.
 type Encoded = (Vec<u8>, Vec<u8>);
@@ -126,6 +132,7 @@ pub fn patch_shards(
     b: u32,
     read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     streams_of: &(dyn Fn(u32) -> Option<DocStreams> + Sync),
+    recent: &RecentShards,
 ) -> Option<Vec<(String, Vec<u8>)>> {
     let counts = edits(changes, a, |grams| {
         grams.counts.iter().map(|r| (r.gram(), r.value())).collect()
@@ -136,35 +143,42 @@ pub fn patch_shards(
             .map(|(gram, head, tail)| (gram, (head.to_vec(), tail.to_vec())))
             .collect()
     });
-    let counts = inflated(Kind::Counts, counts, read)?;
-    let positions = inflated(Kind::Positions, positions, read)?;
+    let counts = inflated(Kind::Counts, counts, read, recent)?;
+    let positions = inflated(Kind::Positions, positions, read, recent)?;
 
     // Counts lists first: they give each touched bigram's new number of documents.
-    let patched: Vec<(String, Vec<u8>, Vec<Touched>)> = counts
+    let patched: Vec<(String, Vec<u8>, Arc<Vec<u8>>, Vec<Touched>)> = counts
         .into_par_iter()
         .with_max_len(1)
         .map(|(rel, _, old, edits)| {
             let (bytes, bigrams) = patch_counts(&old, &edits, changes.len())?;
-            Some((rel, Kind::Counts.gzip(&bytes), bigrams))
+            Some((rel, Kind::Counts.gzip(&bytes), Arc::new(bytes), bigrams))
         })
         .collect::<Option<_>>()?;
     let mut bigram_docs: BigramDocs = HashMap::new();
     let mut out = Vec::with_capacity(patched.len());
-    for (rel, bytes, bigrams) in patched {
-        out.push((rel, bytes));
+    let mut kept = Vec::with_capacity(patched.len());
+    for (rel, gz, bytes, bigrams) in patched {
+        kept.push((gz.clone(), bytes));
+        out.push((rel, gz));
         bigram_docs.extend(bigrams.into_iter().map(|(g, n, docs)| (g, (n, docs))));
     }
 
-    let patched: Vec<(String, Vec<u8>)> = positions
+    let patched: Vec<(String, Vec<u8>, Arc<Vec<u8>>)> = positions
         .into_par_iter()
         .with_max_len(1)
         .map(|(rel, old_gz, old, edits)| {
             let bytes = patch_positions(&old, &edits, &bigram_docs, streams_of)?;
             // The segments the edits did not change are copied compressed.
-            Some((rel, super::segments::regzip(&old_gz, &old, &bytes)))
+            let gz = super::segments::regzip(&old_gz, &old, &bytes);
+            Some((rel, gz, Arc::new(bytes)))
         })
         .collect::<Option<_>>()?;
-    out.extend(patched);
+    for (rel, gz, bytes) in patched {
+        kept.push((gz.clone(), bytes));
+        out.push((rel, gz));
+    }
+    recent.keep(kept);
     Some(out)
 }
 
@@ -176,13 +190,14 @@ fn inflated<T: Send + Sync>(
     kind: Kind,
     edits: BTreeMap<u32, ShardEdits<T>>,
     read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+    recent: &RecentShards,
 ) -> Option<Vec<OldShard<T>>> {
     let mut shards: Vec<OldShard<T>> = edits
         .into_par_iter()
         .map(|(shard, edits)| {
             let rel = kind.file(shard as usize);
             let gz = read(&rel)?;
-            let old = gunzip(&gz)?;
+            let old = recent.gunzip(&gz)?;
             Some((rel, gz, old, edits))
         })
         .collect::<Option<_>>()?;
@@ -522,7 +537,9 @@ pub fn apply(w: &Writer, previous: &dyn Previous) -> Result<Option<u64>, (String
     drop(streams);
     let read = |rel: &str| previous.read(rel);
     let streams_of = |d: u32| stored(d as usize);
-    let Some(patched) = patch_shards(&changes, a, b, &read, &streams_of) else {
+    let none = RecentShards::default();
+    let recent = previous.recent().unwrap_or(&none);
+    let Some(patched) = patch_shards(&changes, a, b, &read, &streams_of, recent) else {
         return Ok(None);
     };
     drop(changes);

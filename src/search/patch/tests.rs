@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use super::super::index::DocStreams;
 use super::super::{TEXT_CHECK, build_shards};
-use super::{IndexFile, change, entries, gunzip, index_file, patch_shards};
+use super::{IndexFile, RecentShards, change, entries, gunzip, index_file, patch_shards};
 
 /// Every shard file of `docs`' index, built whole.
 fn shard_files(docs: &[DocStreams], a: u32, b: u32) -> BTreeMap<String, Vec<u8>> {
@@ -33,7 +33,8 @@ fn patched(before: &[DocStreams], after: &[DocStreams], a: u32, b: u32) -> (BTre
         .collect();
     let read = |rel: &str| files.get(rel).cloned();
     let streams_of = |d: u32| Some(before[d as usize].clone());
-    let new = patch_shards(&changes, a, b, &read, &streams_of).expect("well-formed previous shards");
+    let new = patch_shards(&changes, a, b, &read, &streams_of, &RecentShards::default())
+        .expect("well-formed previous shards");
     let rewritten = new.len();
     files.extend(new);
     (files, rewritten)
