@@ -104,6 +104,9 @@ type Edits<T> = BTreeMap<u32, Option<T>>;
 /// The edits of one shard's lists, by gram.
 type ShardEdits<T> = BTreeMap<Gram, Edits<T>>;
 
+/// A patched shard: its file name, its bytes as written and inflated.
+type Patched = (String, Vec<u8>, Arc<Vec<u8>>);
+
 /// A previous shard to patch: its file name, its bytes as written and inflated, and its
 /// edits.
 type OldShard<T> = (String, Vec<u8>, Arc<Vec<u8>>, ShardEdits<T>);
@@ -147,24 +150,24 @@ pub fn patch_shards(
     let positions = inflated(Kind::Positions, positions, read, recent)?;
 
     // Counts lists first: they give each touched bigram's new number of documents.
-    let patched: Vec<(String, Vec<u8>, Arc<Vec<u8>>, Vec<Touched>)> = counts
+    let patched: Vec<(Patched, Vec<Touched>)> = counts
         .into_par_iter()
         .with_max_len(1)
         .map(|(rel, _, old, edits)| {
             let (bytes, bigrams) = patch_counts(&old, &edits, changes.len())?;
-            Some((rel, Kind::Counts.gzip(&bytes), Arc::new(bytes), bigrams))
+            Some(((rel, Kind::Counts.gzip(&bytes), Arc::new(bytes)), bigrams))
         })
         .collect::<Option<_>>()?;
     let mut bigram_docs: BigramDocs = HashMap::new();
     let mut out = Vec::with_capacity(patched.len());
     let mut kept = Vec::with_capacity(patched.len());
-    for (rel, gz, bytes, bigrams) in patched {
+    for ((rel, gz, bytes), bigrams) in patched {
         kept.push((gz.clone(), bytes));
         out.push((rel, gz));
         bigram_docs.extend(bigrams.into_iter().map(|(g, n, docs)| (g, (n, docs))));
     }
 
-    let patched: Vec<(String, Vec<u8>, Arc<Vec<u8>>)> = positions
+    let patched: Vec<Patched> = positions
         .into_par_iter()
         .with_max_len(1)
         .map(|(rel, old_gz, old, edits)| {
