@@ -2,7 +2,6 @@
 //! keeps its URL; the text it replaced is kept beside it as `2018.v1.md` (v2, v3… for
 //! later corrections) and published at `/reports/2018/v1/`.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::Document;
@@ -27,19 +26,16 @@ pub fn split_version(stem: &str) -> Option<(&str, u32)> {
 
 /// Ties each version file to its current document and checks that every correction
 /// listed in `revisions` has the text it replaced, and no version is left over.
+/// `documents` are sorted by URL path.
 pub fn attach(
     documents: &[Arc<Document>],
     versions: Vec<(String, u32, Arc<Document>)>,
     diags: &mut Diagnostics,
 ) -> Vec<DocVersion> {
-    let by_url: BTreeMap<&str, usize> = documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.url_path.as_str(), i))
-        .collect();
     let mut out = Vec::new();
     for (base_url, number, doc) in versions {
-        let Some(&current) = by_url.get(base_url.as_str()) else {
+        let found = documents.binary_search_by(|d| d.url_path.as_str().cmp(base_url.as_str()));
+        let Ok(current) = found else {
             diags.push(
                 Diagnostic::error(
                     &doc.file,

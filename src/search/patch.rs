@@ -20,7 +20,7 @@
 //! previous files (or shard counts that the new size would change) gives up the patch,
 //! and the caller builds the index whole.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read as _;
 use std::sync::Arc;
 
@@ -550,17 +550,26 @@ pub fn apply(w: &Writer, previous: &dyn Previous) -> Result<Option<u64>, (String
     // Every other file of the index is the previous build's: its other shards and
     // fragments, and meta.bin (the same, checked above). Carried first: if the previous
     // build does not have them all, nothing is written and the index is built whole.
-    let patched_names: HashSet<&str> = patched.iter().map(|(rel, _)| rel.as_str()).collect();
+    // Patched shards are known by number, not by name: 81,000 names are looked at
+    // after an edit at 13,000 reports, and hashing each took longer than the rest.
+    let mut patched_shards = (vec![false; a as usize], vec![false; b as usize]);
+    for (rel, _) in &patched {
+        let mark = match index_file(rel) {
+            Some(IndexFile::Counts(n)) => patched_shards.0.get_mut(n),
+            Some(IndexFile::Positions(n)) => patched_shards.1.get_mut(n),
+            _ => None,
+        };
+        if let Some(mark) = mark {
+            *mark = true;
+        }
+    }
     let is_changed = |doc: usize| changed.binary_search(&doc).is_ok();
-    let keep = |rel: &str| {
-        !patched_names.contains(rel)
-            && match index_file(rel) {
-                Some(IndexFile::Meta) => true,
-                Some(IndexFile::Counts(n)) => n < a as usize,
-                Some(IndexFile::Positions(n)) => n < b as usize,
-                Some(IndexFile::Fragment(n)) => n < w.documents && !is_changed(n),
-                None => false,
-            }
+    let keep = |rel: &str| match index_file(rel) {
+        Some(IndexFile::Meta) => true,
+        Some(IndexFile::Counts(n)) => !patched_shards.0.get(n).copied().unwrap_or(true),
+        Some(IndexFile::Positions(n)) => !patched_shards.1.get(n).copied().unwrap_or(true),
+        Some(IndexFile::Fragment(n)) => n < w.documents && !is_changed(n),
+        None => false,
     };
     let expected = (a + b) as usize - patched.len() + (w.documents - changed.len()) + 1;
     let carried = (w.carry_where)(&keep, expected).map_err(|e| ("search/".to_string(), e))?;
