@@ -153,12 +153,12 @@ fn links(keys: &[(String, Key)], manifest: &Manifest) -> Vec<(u32, u32)> {
 }
 
 /// The places of a manifest's files, by a hash of their paths.
-#[derive(Default)]
 ///
 /// Every file a build could reuse is looked up by path: 132,000 of them after an edit
 /// at 13,000 reports. A binary search over the sorted paths compared some 17 paths per
 /// lookup, most sharing a long prefix (`reports/compare/…`), and was most of the time
 /// `serve` spent deciding what to reuse; a hash finds the one path to compare.
+#[derive(Default)]
 struct FileIndex {
     /// Path hash -> place; [`NONE`] for a hash two paths share (looked up by search).
     places: HashMap<u64, u32, BuildHasherDefault<Passthrough>>,
@@ -184,7 +184,8 @@ impl FileIndex {
     }
 }
 
-/// A path's hash for [`FileIndex`]: SipHash with fixed keys, the same in every run.
+/// A path's hash for [`FileIndex`]: SipHash with `DefaultHasher::new`'s fixed keys (the
+/// paths are the build's own, not an adversary's).
 fn path_hash(path: &str) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     h.write(path.as_bytes());

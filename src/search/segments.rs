@@ -104,28 +104,30 @@ impl Compressor {
         }
     }
 
-    /// `segment` compressed alone, ending in a sync flush.
-    fn segment(&mut self, segment: &[u8], out: &mut Vec<u8>) {
+    /// Appends `segment` compressed alone, ending in a sync flush; false if zlib did not
+    /// take it all (not expected: the room given is zlib's bound).
+    fn segment(&mut self, segment: &[u8], out: &mut Vec<u8>) -> bool {
         self.deflate.reset();
         let start = out.len();
         out.resize(start + zlib_rs::compress_bound(segment.len()) + 16, 0);
         let result = self
             .deflate
             .compress(segment, &mut out[start..], DeflateFlush::SyncFlush);
-        let made = self.deflate.total_out() as usize;
-        debug_assert!(result.is_ok() && self.deflate.total_in() as usize == segment.len());
-        out.truncate(start + made);
+        out.truncate(start + self.deflate.total_out() as usize);
+        result.is_ok() && self.deflate.total_in() as usize == segment.len()
     }
 }
 
-/// A gzip file of `bytes` in segments, and where each segment ends in it.
+/// A gzip file of `bytes` in segments (or, should zlib fail on one, in one piece).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut compressor = Compressor::new();
     let mut out = Vec::with_capacity(bytes.len() + 64);
     out.extend_from_slice(&HEADER);
     let mut start = 0;
     for end in cuts(bytes) {
-        compressor.segment(&bytes[start..end], &mut out);
+        if !compressor.segment(&bytes[start..end], &mut out) {
+            return super::shards::gzip(bytes);
+        }
         start = end;
     }
     finish(out, bytes)
@@ -154,7 +156,8 @@ pub fn regzip(old_gz: &[u8], old: &[u8], new: &[u8]) -> Vec<u8> {
         let segment = &new[start..end];
         match known.iter().find(|(inflated, _)| *inflated == segment) {
             Some((_, compressed)) => out.extend_from_slice(compressed),
-            None => compressor.segment(segment, &mut out),
+            None if compressor.segment(segment, &mut out) => {}
+            None => return gzip(new),
         }
         start = end;
     }
