@@ -80,6 +80,15 @@ pub fn marked<'a, T>(previous: &'a [T], marked: &'a Marks) -> impl Iterator<Item
     marked.iter().filter_map(|i| previous.get(i))
 }
 
+/// [`marked`], moved out of `previous` instead of borrowed.
+pub fn take_marked<'a, T: 'a>(previous: Vec<T>, marked: &'a Marks) -> impl Iterator<Item = T> + 'a {
+    previous
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| marked.contains(*i))
+        .map(|(_, entry)| entry)
+}
+
 /// `carried` entries merged with `new` into one list sorted by `key`. Both must be
 /// sorted by `key` and `new` hold each key once; an entry of `new` replaces a carried
 /// one with the same key (it was written after all).
@@ -135,6 +144,8 @@ mod tests {
             marks.mark(i);
         }
         let new = vec![("0", 2), ("c", 2), ("e", 2), ("g", 2)];
+        let moved: Vec<_> = take_marked(previous.clone(), &marks).collect();
+        assert_eq!(moved, marked(&previous, &marks).copied().collect::<Vec<_>>());
         let merged = merge_sorted(marked(&previous, &marks).copied(), new, |e| e.0);
         assert_eq!(
             merged,

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::output::marks::{Marks, marked, merge_sorted, sorted_last};
+use crate::output::marks::{Marks, marked, merge_sorted, sorted_last, take_marked};
 use crate::output::{Reused, Sink};
 
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -302,15 +302,6 @@ impl Recording {
             aliases,
         }
     }
-}
-
-/// The entries of `previous` whose places are marked, moved out of it.
-fn take_marked<'a, T: 'a>(previous: Vec<T>, marks: &'a Marks) -> impl Iterator<Item = T> + 'a {
-    previous
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| marks.contains(*i))
-        .map(|(_, entry)| entry)
 }
 
 impl Sink for Recorder<'_> {
