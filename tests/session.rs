@@ -20,6 +20,24 @@ fn report(site: &Site, year: u32, extra_sentence: &str) {
     );
 }
 
+/// The report of 2000, corrected once, with an old URL; `extra_sentence` ends its text.
+fn corrected(site: &Site, extra_sentence: &str) {
+    site.doc(
+        "content/reports/2000.md",
+        "title: 2000年度社会责任报告\nyear: 2000\naliases: [/old/2000/]\nrevisions:\n  - {date: 2001-05-10, note: 更正样品数}",
+        &format!("## 一、中心概况\n\n中心2000年接收样品2.2万批次。{extra_sentence}\n"),
+    );
+}
+
+/// The impartiality statement of 2021; `more` is added to its list.
+fn statement(site: &Site, more: &str) {
+    site.doc(
+        "content/impartiality/2021.md",
+        "title: 公正性声明\neffective: 2021-06",
+        &format!("1. 坚持公正、独立。\n2. 不接受投资。\n{more}"),
+    );
+}
+
 /// Gives every source an old modification time: files written just now are read again
 /// by every load (src/content/memo.rs), and these are to be remembered.
 fn age(dir: &Path) {
@@ -56,6 +74,12 @@ fn publish(session: &mut Session) -> BuildSummary {
     summary
 }
 
+/// Whether the build made only what the changed documents feed, and carried the rest
+/// of the last one whole (src/build/delta.rs).
+fn carried_whole(summary: &BuildSummary) -> bool {
+    summary.phases.iter().any(|p| p.name == "unchanged files carried")
+}
+
 /// The served folder equals a fresh build, warnings included.
 fn assert_fresh(site: &Site, session: &Session, summary: &BuildSummary) {
     let (files, built) = fresh(site);
@@ -71,6 +95,28 @@ fn a_session_moves_in_what_changed_and_publishes_what_a_fresh_build_makes() {
     for year in 2000..=2023 {
         report(&site, year, "");
     }
+    // A corrected report (its superseded text and the comparison of the two), an alias,
+    // a series of statements and a static file: a rebuild carries all of them.
+    corrected(&site, "");
+    site.write(
+        "content/reports/2000.v1.md",
+        common::doc(
+            "title: 2000年度社会责任报告\nyear: 2000",
+            "## 一、中心概况\n\n旧的一句。\n",
+        ),
+    );
+    site.doc(
+        "content/impartiality/_index.md",
+        "title: 公正声明\nkind: impartiality",
+        "",
+    );
+    statement(&site, "");
+    site.doc(
+        "content/impartiality/2018.md",
+        "title: 公正性声明\neffective: 2018",
+        "1. 坚持公正。\n2. 不接受投资。\n",
+    );
+    site.write("static/files/notice.txt", "静态文件");
     age(&site.root().join("content"));
     let mut opts = site.opts();
     opts.output_dir = site.root().join("served");
@@ -100,6 +146,8 @@ fn a_session_moves_in_what_changed_and_publishes_what_a_fresh_build_makes() {
             .contains("恒温恒湿实验室")
     );
     assert_eq!((inode(""), inode("reports/2001/index.html")), (folder, unrelated));
+    // Only what the edited report feeds was made; the rest was carried in one pass.
+    assert!(carried_whole(&second), "{:?}", second.phases);
     assert_fresh(&site, &session, &second);
 
     // A build thrown away (sources changed while it ran) leaves the served folder as
@@ -114,6 +162,7 @@ fn a_session_moves_in_what_changed_and_publishes_what_a_fresh_build_makes() {
     told(&mut session, "content/reports/2011.md");
     let third = publish(&mut session);
     assert!(third.reused * 2 > first.files);
+    assert!(carried_whole(&third));
     assert_fresh(&site, &session, &third);
 
     // A failed build changes nothing; the next good one is whole.
@@ -127,11 +176,30 @@ fn a_session_moves_in_what_changed_and_publishes_what_a_fresh_build_makes() {
     let fourth = publish(&mut session);
     assert_fresh(&site, &session, &fourth);
 
+    // The corrected report's text and a statement's: their pages, their comparisons and
+    // the superseded text's comparison with the current one are made again.
+    corrected(&site, "又补充了一句。");
+    told(&mut session, "content/reports/2000.md");
+    let corrected_again = publish(&mut session);
+    assert!(carried_whole(&corrected_again));
+    assert!(
+        fs::read_to_string(session.dir().join("reports/2000/revisions/1/index.html"))
+            .unwrap()
+            .contains("又补充了一句")
+    );
+    assert_fresh(&site, &session, &corrected_again);
+    statement(&site, "3. 保守客户秘密。\n");
+    told(&mut session, "content/impartiality/2021.md");
+    let stated = publish(&mut session);
+    assert!(carried_whole(&stated));
+    assert_fresh(&site, &session, &stated);
+
     // A title edited renders every page again: the folders are swapped.
     site.doc("content/reports/_index.md", "title: 年度报告\nkind: report", "");
     told(&mut session, "content/reports/_index.md");
     let fifth = publish(&mut session);
     assert!(fifth.reused * 2 < first.files, "{} reused", fifth.reused);
+    assert!(!carried_whole(&fifth), "the site's metadata changed");
     assert_fresh(&site, &session, &fifth);
 
     // A report removed: its page goes.

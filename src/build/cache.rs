@@ -29,14 +29,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use super::delta::Delta;
 use super::findings::{self, PackedFindings};
 pub use super::keys::Key;
 use super::keys::Keys;
+use crate::compare::Output as Comparisons;
 use crate::diagnostics::Diagnostic;
 use crate::output::marks::{Marks, merge_sorted, sorted_last};
 use crate::output::{Reused, Sink};
@@ -80,6 +81,16 @@ pub struct Previous {
     /// Its folder is known to hold the files as the manifest gives them: it is
     /// `serve`'s own, which nothing else writes, and the build is held in memory.
     trusted: bool,
+    /// What a [`Delta`] is told from, for a build held in memory: its site key, its
+    /// documents' digests and its comparisons.
+    made_from: Option<MadeFrom>,
+}
+
+/// See [`Previous::made_from`].
+struct MadeFrom {
+    site_key: Key,
+    digests: Vec<String>,
+    comparisons: Arc<Comparisons>,
 }
 
 /// No place, in [`Previous::links`].
@@ -105,6 +116,7 @@ impl Previous {
             files,
             recent_shards: RecentShards::default(),
             trusted: false,
+            made_from: None,
         }
     }
 
@@ -231,7 +243,10 @@ pub struct BuildCache {
     new_key: OnceLock<Key>,
     lint: Mutex<findings::Memory>,
     search_chars: Mutex<Option<u64>>,
-    reused: AtomicUsize,
+    /// This build's comparisons, for the next build's [`Delta`].
+    comparisons: Mutex<Option<Arc<Comparisons>>>,
+    /// The previous build's files carried so far, by their place in its manifest.
+    carried: Marks,
 }
 
 /// `public` -> `.public.cache.json` beside it.
@@ -269,6 +284,7 @@ impl BuildCache {
     /// Starts from a previous build held in memory (`serve`), or from none.
     pub fn resume(previous: Option<Previous>) -> BuildCache {
         let files = previous.as_ref().map_or(0, |p| p.keys.len());
+        let published = previous.as_ref().map_or(0, |p| p.manifest.files.len());
         BuildCache {
             previous,
             keys: Mutex::default(),
@@ -277,7 +293,8 @@ impl BuildCache {
             new_key: OnceLock::new(),
             lint: Mutex::default(),
             search_chars: Mutex::default(),
-            reused: AtomicUsize::new(0),
+            comparisons: Mutex::default(),
+            carried: Marks::new(published),
         }
     }
 
@@ -292,8 +309,9 @@ impl BuildCache {
     /// `manifest`, published in `dir`.
     ///
     /// `dir` is trusted to hold the files as published: a file is reused without
-    /// checking its size on disk (132,000 `stat` calls at 13,000 reports).
-    pub fn into_next(self, dir: &Path, manifest: Manifest) -> Previous {
+    /// checking its size on disk (132,000 `stat` calls at 13,000 reports). `keys` are
+    /// this build's, for the next one's [`Delta`].
+    pub fn into_next(self, dir: &Path, manifest: Manifest, keys: Keys) -> Previous {
         let mut next = Previous::new(
             dir,
             self.take_keys(),
@@ -302,10 +320,61 @@ impl BuildCache {
             self.search_chars.into_inner().expect("cache lock"),
         );
         next.trusted = true;
+        let comparisons = self.comparisons.into_inner().expect("cache lock");
+        next.made_from = comparisons.map(|comparisons| {
+            let (site_key, digests) = keys.into_parts();
+            MadeFrom {
+                site_key,
+                digests,
+                comparisons,
+            }
+        });
         if let Some(previous) = self.previous {
             next.recent_shards = previous.recent_shards;
         }
         next
+    }
+
+    /// What changed since the previous build, if it was made from the same site with
+    /// only some documents' text different, and is held in memory ([`Delta`]).
+    pub fn delta(&self, keys: &Keys) -> Option<Delta> {
+        let p = self.previous.as_ref().filter(|p| p.trusted)?;
+        let made = p.made_from.as_ref()?;
+        if made.site_key != *keys.site_ref() || made.digests.len() != keys.docs.len() {
+            return None;
+        }
+        let changed = made.digests.iter().zip(&keys.docs).map(|(a, b)| a != b).collect();
+        Some(Delta::new(changed, Arc::clone(&made.comparisons)))
+    }
+
+    /// Keeps this build's comparisons for the next build's [`Delta`].
+    pub fn note_comparisons(&self, comparisons: Arc<Comparisons>) {
+        *self.comparisons.lock().expect("cache lock") = Some(comparisons);
+    }
+
+    /// Carries every file of the previous build that is not carried or written yet,
+    /// nor `skipped`: with a [`Delta`], these are the files whose keys did not change.
+    /// Each is only marked by its place in the previous manifest.
+    pub fn carry_rest(&self, sink: &dyn Sink, skipped: &(dyn Fn(&str) -> bool + Sync)) -> io::Result<()> {
+        let Some(p) = &self.previous else { return Ok(()) };
+        let written: std::collections::HashSet<String> = self
+            .keys
+            .lock()
+            .expect("cache lock")
+            .iter()
+            .map(|(rel, _)| rel.clone())
+            .collect();
+        (0..p.manifest.files.len()).into_par_iter().try_for_each(|i| {
+            let rel = p.manifest.files[i].path.as_str();
+            if self.carried.contains(i) || written.contains(rel) || skipped(rel) {
+                return Ok(());
+            }
+            self.carry_at(rel, i, sink)?;
+            if let Some(k) = p.key_of_file(i) {
+                self.kept_keys.mark(k);
+            }
+            Ok(())
+        })
     }
 
     /// Whether `rel` can be taken from the previous build: same key, and the file is
@@ -400,7 +469,7 @@ impl BuildCache {
             page: p.page_of_file(file),
         };
         sink.reuse(rel, &known)?;
-        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.carried.mark(file);
         Ok(())
     }
 
@@ -420,7 +489,7 @@ impl BuildCache {
 
     /// Files reused so far.
     pub fn reused(&self) -> usize {
-        self.reused.load(Ordering::Relaxed)
+        self.carried.count()
     }
 
     /// A sink that notes `key` for every file written through it.

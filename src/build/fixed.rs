@@ -108,9 +108,7 @@ impl Fixed<'_> {
         let rows = || rows.get_or_init(|| opendata::metric_rows(tree, site_ctx));
         put("data/metrics.json", &|| Ok(opendata::metrics_json(rows())))?;
         put("data/metrics.csv", &|| Ok(opendata::metrics_csv(rows(), tree)))?;
-        put_in(sources, "data/documents.json", &|| {
-            Ok(opendata::documents_json(tree, site_ctx))
-        })?;
+        self.write_sources(sources)?;
         put("data/index.html", &|| {
             page("data.html", "data/", &|ctx| {
                 ctx.insert("rows", rows());
@@ -128,6 +126,21 @@ impl Fixed<'_> {
             Ok(feeds::atom_xml(tree, &site.config.title, &site_ctx.base_url, publisher).into_bytes())
         })?;
         put("robots.txt", &|| Ok(feeds::robots_txt(&site_ctx.base_url).into_bytes()))
+    }
+
+    /// Writes the fixed files made from every source file (`data/documents.json`, which
+    /// gives each one's digest) into `sources`, unless it can be reused.
+    pub fn write_sources(&self, sources: &Out) -> Result<(), BuildError> {
+        let rel = "data/documents.json";
+        let io = |source| BuildError::Io {
+            path: PathBuf::from(rel),
+            source,
+        };
+        if !sources.reuse(rel).map_err(io)? {
+            let bytes = opendata::documents_json(&self.site.tree, self.site_ctx);
+            sources.write(rel, &bytes).map_err(io)?;
+        }
+        Ok(())
     }
 
     /// Every page of the site, for `sitemap.xml`.

@@ -112,6 +112,16 @@ impl Keys {
         self.site.clone()
     }
 
+    /// [`Keys::site`], borrowed.
+    pub fn site_ref(&self) -> &Key {
+        &self.site
+    }
+
+    /// The site key and the documents' digests, for the next build to compare with.
+    pub fn into_parts(self) -> (Key, Vec<String>) {
+        (self.site, self.docs)
+    }
+
     /// A document's page (and anything else made from that one document).
     pub fn document(&self, i: usize) -> Key {
         self.doc_keys[i].clone()

@@ -12,6 +12,7 @@ use indicatif::ProgressBar;
 use thiserror::Error;
 
 mod cache;
+mod delta;
 mod findings;
 mod fixed;
 mod keys;

@@ -192,7 +192,13 @@ pub(super) fn render_site(
 ) -> Result<BuildSummary, BuildError> {
     let tree = &site.tree;
     let started = std::time::Instant::now();
-    let planned = plan(tree).map_err(BuildError::Invalid)?;
+    // Only some documents' text changed since the previous build, which planned the
+    // same pages: what they feed is made, and the rest carried at the end.
+    let delta = cache.delta(keys);
+    let planned = match delta {
+        Some(_) => 0,
+        None => plan(tree).map_err(BuildError::Invalid)?.len(),
+    };
     let site_ctx = SiteCtx::new(&site.config);
     let base_path = site_ctx.base_path.clone();
     let write = |rel: &str, bytes: &[u8]| {
@@ -208,22 +214,29 @@ pub(super) fn render_site(
             .with_help("set markdown.highlight_theme to one of the listed themes")
     })?;
     let (hashed, assets) = hash_assets(&site.theme.static_files, &highlight_css, &base_path);
+    // Written by every build (they are small): not carried.
+    let mut written_always: std::collections::HashSet<String> = std::collections::HashSet::new();
     for a in &hashed {
         write(&a.out_path, &a.bytes)?;
+        written_always.insert(a.out_path.clone());
     }
-    copy_site_static(&opts.root, tree, sink)?;
+    written_always.extend(copy_site_static(&opts.root, tree, sink)?);
 
     let base = base_context(site, &site_ctx, &assets, opts.live_reload);
-    progress.set_length(planned.len() as u64);
+    progress.set_length(planned as u64);
 
     timings.record("plan and assets", started.elapsed());
     let started = std::time::Instant::now();
 
     // Documents, in parallel; each page is rendered, minified and written at once.
     // A page whose inputs did not change since the previous build is reused from it.
-    let doc_results: Vec<Result<Option<PackedText>, Diagnostic>> = (0..tree.documents.len())
-        .into_par_iter()
-        .map(|i| {
+    let documents: Vec<usize> = match &delta {
+        Some(d) => d.changed_documents(),
+        None => (0..tree.documents.len()).collect(),
+    };
+    let doc_results: Vec<Result<Option<PackedText>, Diagnostic>> = documents
+        .par_iter()
+        .map(|&i| {
             let doc = &tree.documents[i];
             let out = page_out(&doc.url_path);
             let key = keys.document(i);
@@ -276,7 +289,12 @@ pub(super) fn render_site(
     let home = || home_cell.get_or_init(|| listings::home(tree, &site_ctx));
     // Newest first, as on the home page.
     let years: Vec<i32> = listings::listed_years(tree).into_iter().rev().collect();
-    let sections: Vec<_> = tree.sections.values().collect();
+    // Sections and years are made from the site's metadata: with a delta, carried.
+    let sections: Vec<_> = match delta {
+        Some(_) => Vec::new(),
+        None => tree.sections.values().collect(),
+    };
+    let listed_years: &[i32] = if delta.is_some() { &[] } else { &years };
     let section_results: Vec<Result<(), Diagnostic>> = sections
         .par_iter()
         .map(|s| {
@@ -313,7 +331,7 @@ pub(super) fn render_site(
         .collect();
 
     // The page of each year's documents, which the home page's list links to.
-    let year_results: Vec<Result<(), Diagnostic>> = years
+    let year_results: Vec<Result<(), Diagnostic>> = listed_years
         .par_iter()
         .map(|&year| {
             let out = page_out(&listings::year_page_path(year));
@@ -337,10 +355,10 @@ pub(super) fn render_site(
 
     timings.record("documents and sections", started.elapsed());
     let mut diags = Diagnostics::default();
-    let mut texts: Vec<Option<PackedText>> = Vec::with_capacity(doc_results.len());
-    for r in doc_results {
+    let mut texts: Vec<Option<PackedText>> = (0..tree.documents.len()).map(|_| None).collect();
+    for (i, r) in documents.into_iter().zip(doc_results) {
         match r {
-            Ok(t) => texts.push(t),
+            Ok(t) => texts[i] = t,
             Err(d) => diags.push(d),
         }
     }
@@ -361,11 +379,24 @@ pub(super) fn render_site(
     });
 
     // Comparisons between versions, from the documents' text.
+    let comparisons = crate::compare::Writer {
+        site,
+        texts: &texts,
+        site_ctx: &site_ctx,
+        base: &base,
+        sink,
+        cache,
+        keys,
+    };
     let compared = timings
-        .phase("comparisons", || {
-            crate::compare::write_all(site, &texts, &site_ctx, &base, sink, cache, keys)
+        .phase("comparisons", || match &delta {
+            Some(d) => comparisons
+                .write_changed(d.changed_flags())
+                .map(|()| std::sync::Arc::clone(&d.comparisons)),
+            None => comparisons.write_all().map(std::sync::Arc::new),
         })
         .map_err(BuildError::Invalid)?;
+    cache.note_comparisons(std::sync::Arc::clone(&compared));
 
     // The search index and page, from the same texts; patched when few documents changed.
     let started = std::time::Instant::now();
@@ -394,10 +425,27 @@ pub(super) fn render_site(
         compared: &compared.urls,
         redirect_js: &redirect_js,
     };
-    fixed.write_all(&Out::new(sink, cache, keys.site()), &Out::new(sink, cache, all))?;
+    let sources = Out::new(sink, cache, all);
+    match delta {
+        // The other fixed files are made from the site's metadata.
+        Some(_) => fixed.write_sources(&sources)?,
+        None => fixed.write_all(&Out::new(sink, cache, keys.site()), &sources)?,
+    }
+    timings.record("fixed pages, data, feeds", started.elapsed());
+    if delta.is_some() {
+        // Every file not made again above, but the search index's (it carries its own)
+        // and the files written by every build.
+        timings
+            .phase("unchanged files carried", || {
+                cache.carry_rest(sink, &|rel| rel.starts_with("search/") || written_always.contains(rel))
+            })
+            .map_err(|source| BuildError::Io {
+                path: opts.output_dir.clone(),
+                source,
+            })?;
+    }
 
     let pages = tree.documents.len() + tree.sections.len() + years.len() + compared.pages;
-    timings.record("fixed pages, data, feeds", started.elapsed());
     progress.finish_and_clear();
     Ok(BuildSummary {
         pages,
@@ -410,7 +458,7 @@ pub(super) fn render_site(
         // Set once the proof-reader has added its findings.
         warnings_total: 0,
         warnings: {
-            let mut w = Diagnostics(compared.warnings);
+            let mut w = Diagnostics(compared.warnings.clone());
             w.sort();
             w
         },
@@ -437,19 +485,21 @@ pub(super) fn site_static_files(root: &Path, tree: &ContentTree) -> Result<Vec<(
     Ok(files)
 }
 
-/// Copies the site's `static/` and content assets as they are.
-fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<(), BuildError> {
-    for (src, rel) in site_static_files(root, tree)? {
-        let bytes = std::fs::read(&src).map_err(|source| BuildError::Io {
+/// Copies the site's `static/` and content assets as they are; gives their paths in
+/// the output.
+fn copy_site_static(root: &Path, tree: &ContentTree, sink: &dyn Sink) -> Result<Vec<String>, BuildError> {
+    let files = site_static_files(root, tree)?;
+    for (src, rel) in &files {
+        let bytes = std::fs::read(src).map_err(|source| BuildError::Io {
             path: src.clone(),
             source,
         })?;
-        sink.write(&rel, &bytes).map_err(|source| BuildError::Io {
-            path: PathBuf::from(&rel),
+        sink.write(rel, &bytes).map_err(|source| BuildError::Io {
+            path: PathBuf::from(rel),
             source,
         })?;
     }
-    Ok(())
+    Ok(files.into_iter().map(|(_, rel)| rel).collect())
 }
 
 /// Superseded texts of corrected documents, each at its versioned URL with a notice

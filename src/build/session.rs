@@ -205,7 +205,7 @@ impl Session {
                 Some(KEPT_WARNINGS),
             )
         });
-        self.last = Some(cache.into_next(dir, manifest));
+        self.last = Some(cache.into_next(dir, manifest, keys));
         total
     }
 }

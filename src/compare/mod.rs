@@ -30,7 +30,7 @@ pub mod similarity;
 pub mod statements;
 pub mod tokens;
 
-pub use pages::{Output, write_all};
+pub use pages::{Output, Writer};
 pub use series::{link_page, section_links};
 
 use crate::markdown::text::TextSection;

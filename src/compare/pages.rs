@@ -351,60 +351,125 @@ fn render_pair(
     Ok(minify::html(&site.theme.render("compare.html", &ctx, file)?))
 }
 
-/// Renders and writes every comparison page; `base` is the context every page gets.
-pub fn write_all(
-    site: &LoadedSite,
-    texts: &DocTexts,
-    site_ctx: &SiteCtx,
-    base: &Context,
-    sink: &dyn Sink,
-    cache: &BuildCache,
-    keys: &Keys,
-) -> Result<Output, Diagnostics> {
-    let tree = &site.tree;
-    let all = series::all(tree);
-    // Planned series by series in parallel: at 13,000 reports there are 40,000 jobs,
-    // each with its path, and every `serve` rebuild plans them all again.
-    let planned: Vec<(Vec<Diagnostic>, Vec<Job>)> = all.par_iter().map(|s| plan(s, tree, site_ctx)).collect();
-    let mut jobs: Vec<Job> = Vec::with_capacity(planned.iter().map(|p| p.1.len()).sum());
-    let mut warnings = Vec::new();
-    for (w, j) in planned {
-        warnings.extend(w);
-        jobs.extend(j);
-    }
+/// What writing comparison pages needs: the site, its texts, and where the pages go.
+pub struct Writer<'a> {
+    pub site: &'a LoadedSite,
+    pub texts: &'a DocTexts<'a>,
+    pub site_ctx: &'a SiteCtx,
+    /// The context every page gets.
+    pub base: &'a Context,
+    pub sink: &'a dyn Sink,
+    pub cache: &'a BuildCache,
+    pub keys: &'a Keys,
+}
 
-    let taken = taken(site);
-    let clashes: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|j| {
-            let file = taken.get(j.path.as_str())?;
-            let out = format!("{}index.html", j.path);
-            Some(
-                Diagnostic::error(
-                    file.as_ref(),
-                    format!(
-                        "{} would be overwritten by the comparison page /{} (both write /{out})",
-                        file.display(),
-                        j.path
-                    ),
+impl Writer<'_> {
+    /// Renders and writes every comparison page.
+    pub fn write_all(&self) -> Result<Output, Diagnostics> {
+        let (site, tree, site_ctx) = (self.site, &self.site.tree, self.site_ctx);
+        let all = series::all(tree);
+        // Planned series by series in parallel: at 13,000 reports there are 40,000 jobs,
+        // each with its path.
+        let planned: Vec<(Vec<Diagnostic>, Vec<Job>)> = all.par_iter().map(|s| plan(s, tree, site_ctx)).collect();
+        let mut jobs: Vec<Job> = Vec::with_capacity(planned.iter().map(|p| p.1.len()).sum());
+        let mut warnings = Vec::new();
+        for (w, j) in planned {
+            warnings.extend(w);
+            jobs.extend(j);
+        }
+
+        let taken = taken(site);
+        let clashes: Vec<Diagnostic> = jobs
+            .par_iter()
+            .filter_map(|j| {
+                let file = taken.get(j.path.as_str())?;
+                let out = format!("{}index.html", j.path);
+                Some(
+                    Diagnostic::error(
+                        file.as_ref(),
+                        format!(
+                            "{} would be overwritten by the comparison page /{} (both write /{out})",
+                            file.display(),
+                            j.path
+                        ),
+                    )
+                    .with_help(format!(
+                        "rename the content at /{0}: gongshi writes {1} comparisons there",
+                        j.path,
+                        j.series.kind.label()
+                    )),
                 )
-                .with_help(format!(
-                    "rename the content at /{0}: gongshi writes {1} comparisons there",
-                    j.path,
-                    j.series.kind.label()
-                )),
-            )
-        })
-        .collect();
-    let mut diags = Diagnostics(clashes);
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    if jobs.iter().any(|j| matches!(j.what, What::Pair(..))) {
-        super::tokens::warm_up();
+            })
+            .collect();
+        let mut diags = Diagnostics(clashes);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        diags.extend(self.run_all(&jobs));
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        let pages = jobs.len();
+        let mut urls: Vec<String> = jobs.into_iter().map(|j| j.path).collect();
+        urls.par_sort_unstable();
+        Ok(Output { pages, urls, warnings })
     }
 
-    let run = |job: &Job, series_texts: &SeriesTexts| -> Result<(), Diagnostic> {
+    /// Renders and writes the comparisons of the documents `changed` flags (indexed
+    /// like `ContentTree::documents`), in a site whose series, pages and warnings are
+    /// otherwise those of the previous build ([`crate::build`]'s delta).
+    pub fn write_changed(&self, changed: &[bool]) -> Result<(), Diagnostics> {
+        let tree = &self.site.tree;
+        let is_changed = |d: usize| changed.get(d).copied().unwrap_or(true);
+        let docs: Vec<usize> = (0..tree.documents.len()).filter(|&d| is_changed(d)).collect();
+        let touched = series::of_documents(tree, &docs);
+        let jobs: Vec<Job> = touched
+            .iter()
+            .flat_map(|s| {
+                s.pairs(&self.site_ctx.extra)
+                    .into_iter()
+                    .filter(|&(i, j)| is_changed(s.docs[i]) || is_changed(s.docs[j]))
+                    .map(move |(i, j)| Job {
+                        path: s.pair_path(i, j),
+                        series: s,
+                        what: What::Pair(i, j),
+                    })
+            })
+            .collect();
+        let mut diags = Diagnostics(self.run_all(&jobs));
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    /// Runs `jobs` (grouped by series), series by series and their pages in parallel,
+    /// so that each text is prepared once for all the comparisons it is in and dropped
+    /// with its series; gives what went wrong.
+    fn run_all(&self, jobs: &[Job]) -> Vec<Diagnostic> {
+        if jobs.iter().any(|j| matches!(j.what, What::Pair(..))) {
+            super::tokens::warm_up();
+        }
+        let results: Vec<Result<(), Diagnostic>> = jobs
+            .chunk_by(|x, y| std::ptr::eq(x.series, y.series))
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .flat_map_iter(|series_jobs| {
+                let series_texts = SeriesTexts::new(&series_jobs[0].series.docs, self.texts);
+                series_jobs
+                    .par_iter()
+                    .map(|job| self.run(job, &series_texts))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        results.into_iter().filter_map(Result::err).collect()
+    }
+
+    /// Writes one page, unless the previous build's is still right.
+    fn run(&self, job: &Job, series_texts: &SeriesTexts) -> Result<(), Diagnostic> {
+        let (site, tree, site_ctx, sink, cache) = (self.site, &self.site.tree, self.site_ctx, self.sink, self.cache);
         let s = job.series;
         let out = format!("{}index.html", job.path);
         let cannot_write =
@@ -412,14 +477,14 @@ pub fn write_all(
         // A comparison is made from its two documents; the picker and trends
         // pages from the site's metadata (the figures are front matter).
         let key = match job.what {
-            What::Pair(i, j) => keys.pair(s.docs[i], s.docs[j]),
-            What::Picker | What::Trends => keys.site(),
+            What::Pair(i, j) => self.keys.pair(s.docs[i], s.docs[j]),
+            What::Picker | What::Trends => self.keys.site(),
         };
         if cache.reuse(&out, &key, sink).map_err(cannot_write)? {
             return Ok(());
         }
         let docs: Vec<&Document> = s.docs.iter().map(|&i| &*tree.documents[i]).collect();
-        let mut ctx = base.clone();
+        let mut ctx = self.base.clone();
         ctx.insert("current_path", &format!("{}{}", site_ctx.base_path, job.path));
         ctx.insert("section", &section_link(s, site_ctx));
         let file = docs.last().map(|d| d.file.clone());
@@ -450,28 +515,5 @@ pub fn write_all(
         sink.write(&out, &minify::html(&html)).map_err(cannot_write)?;
         cache.note(&out, &key);
         Ok(())
-    };
-    // Series by series (their pages in parallel too), so that each text is prepared
-    // once for all the comparisons it is in and dropped with its series.
-    let results: Vec<Result<(), Diagnostic>> = jobs
-        .chunk_by(|x, y| std::ptr::eq(x.series, y.series))
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .flat_map_iter(|series_jobs| {
-            let series_texts = SeriesTexts::new(&series_jobs[0].series.docs, texts);
-            series_jobs
-                .par_iter()
-                .map(|job| run(job, &series_texts))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    diags.extend(results.into_iter().filter_map(Result::err));
-    if diags.has_errors() {
-        diags.sort();
-        return Err(diags);
     }
-    let pages = jobs.len();
-    let mut urls: Vec<String> = jobs.into_iter().map(|j| j.path).collect();
-    urls.par_sort_unstable();
-    Ok(Output { pages, urls, warnings })
 }

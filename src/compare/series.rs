@@ -146,6 +146,17 @@ pub fn all(tree: &ContentTree) -> Vec<Series<'_>> {
     found.into_iter().flatten().collect()
 }
 
+/// The series documents `docs` (indexes, each in one) are in, by section key then kind.
+pub fn of_documents<'a>(tree: &'a ContentTree, docs: &[usize]) -> Vec<Series<'a>> {
+    let sections: std::collections::BTreeSet<&str> = docs.iter().map(|&i| tree.documents[i].section.as_str()).collect();
+    sections
+        .into_iter()
+        .filter_map(|key| tree.section(key))
+        .flat_map(|s| section_series(tree, s))
+        .filter(|x| x.docs.iter().any(|d| docs.contains(d)))
+        .collect()
+}
+
 /// Fills a document page's links: comparisons with the previous and next version,
 /// the section's picker and trends, and the comparison of each version in
 /// `history` (newest first) with the one before it.
