@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::document::{DocumentInput, SectionFrontMatter, parse_document, parse_section_front_matter};
 use super::front_matter::{decode_utf8, normalise_newlines, split};
 use super::memo::{Fingerprint, LoadMemo, Remembered};
+use super::retake::LastTree;
 use super::versions::{DocVersion, attach, split_version};
 use super::walk::{Walk, walk};
 use super::{Document, Kind};
@@ -100,33 +101,33 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<ContentTree, Diagnostic
 }
 
 /// A document file as step 4 of [`load_reusing`] gives it.
-struct Loaded {
+pub(super) struct Loaded {
     /// Its path under `content/`.
     rel: String,
     /// Its metadata, if it is to be remembered.
-    fingerprint: Option<Fingerprint>,
+    pub(super) fingerprint: Option<Fingerprint>,
     /// Read from the file, not taken from the memo.
     read: bool,
-    section_kind: Option<Kind>,
-    version: Option<(String, u32)>,
-    doc: Arc<Document>,
+    pub(super) section_kind: Option<Kind>,
+    pub(super) version: Option<(String, u32)>,
+    pub(super) doc: Arc<Document>,
 }
 
 /// Step 4 of [`load_reusing`] for one document file.
-struct PageLoader<'a> {
-    root: &'a Path,
-    sections: &'a BTreeMap<String, Section>,
-    known: Option<&'a LoadMemo>,
+pub(super) struct PageLoader<'a> {
+    pub(super) root: &'a Path,
+    pub(super) sections: &'a BTreeMap<String, Section>,
+    pub(super) known: Option<&'a LoadMemo>,
     /// Whether a file is known not to have changed since the memo's last load.
-    unchanged: &'a (dyn Fn(&str) -> bool + Sync),
+    pub(super) unchanged: &'a (dyn Fn(&str) -> bool + Sync),
     /// Where a document read is packed, if not in memory.
-    shelf: Option<&'a Arc<Shelf>>,
-    read_at: SystemTime,
+    pub(super) shelf: Option<&'a Arc<Shelf>>,
+    pub(super) read_at: SystemTime,
 }
 
 impl PageLoader<'_> {
     /// The document at `path` (`rel` under `content/`): remembered, or read and parsed.
-    fn load(&self, path: &Path, rel: String) -> Result<Loaded, Diagnostic> {
+    pub(super) fn load(&self, path: &Path, rel: String) -> Result<Loaded, Diagnostic> {
         let (section, stem) = match rel.rsplit_once('/') {
             Some((dir, file)) => (dir.to_string(), file.trim_end_matches(".md").to_string()),
             None => (String::new(), rel.trim_end_matches(".md").to_string()),
@@ -210,6 +211,15 @@ pub fn load_reusing(
     // (`serve`): then the files it names are all that is read again, and no other file
     // is even looked at.
     let changed = memo.as_deref_mut().and_then(LoadMemo::take_changed);
+    if let (Some(m), Some(changed)) = (memo.as_deref_mut(), &changed)
+        && let Some(tree) = m.retake(root, include_drafts, changed)
+    {
+        return Ok(tree);
+    }
+    // Kept again only if this load goes through.
+    if let Some(m) = memo.as_deref_mut() {
+        m.remember_tree(None);
+    }
     let walked_before = memo.as_deref_mut().and_then(LoadMemo::take_walk);
     let (walk, trusted) = match (walked_before, changed) {
         (Some(walk), Some(changed)) if walk.has_files(&changed) => (walk, Some(changed)),
@@ -368,7 +378,7 @@ pub fn load_reusing(
             (Some((base, n)), d) => versions.push((base, n, d)),
         }
     }
-    if let Some(memo) = memo {
+    if let Some(memo) = memo.as_deref_mut() {
         memo.update(read, walked.as_deref());
         memo.remember_sections(index_memo);
         if let Some(walk) = walk_to_keep {
@@ -411,13 +421,17 @@ pub fn load_reusing(
         diags.sort();
         return Err(diags);
     }
-    Ok(ContentTree {
+    let tree = ContentTree {
         sections,
         documents,
         assets,
         versions,
         shelf,
-    })
+    };
+    if let Some(m) = memo {
+        m.remember_tree(Some(LastTree::new(tree.clone(), include_drafts)));
+    }
+    Ok(tree)
 }
 
 /// Newest first for dated kinds; by weight then title for pages.

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::load::ParsedIndex;
+use super::retake::LastTree;
 use super::walk::Walk;
 use super::{Document, Kind};
 
@@ -93,6 +94,8 @@ pub struct LoadMemo {
     /// The files under `content/` changed since the last load, when they are known to be
     /// the only changes ([`LoadMemo::only_changed`]).
     changed: Option<HashSet<String>>,
+    /// The tree the last load made, if it went through ([`super::retake`]).
+    last: Option<LastTree>,
 }
 
 impl LoadMemo {
@@ -132,6 +135,20 @@ impl LoadMemo {
 
     pub(super) fn remember_walk(&mut self, walk: Walk) {
         self.walk = Some(walk);
+    }
+
+    pub(super) fn last_tree(&self) -> Option<&LastTree> {
+        self.last.as_ref()
+    }
+
+    pub(super) fn last_tree_mut(&mut self) -> Option<&mut LastTree> {
+        self.last.as_mut()
+    }
+
+    /// Keeps the tree a load made, for the next one; `None` for a load that did not go
+    /// through.
+    pub(super) fn remember_tree(&mut self, tree: Option<LastTree>) {
+        self.last = tree;
     }
 
     /// The last load's parse of the `_index.md` at `rel`.

@@ -11,6 +11,7 @@ pub mod kind;
 mod load;
 pub mod memo;
 pub mod metrics;
+mod retake;
 pub mod versions;
 mod walk;
 
