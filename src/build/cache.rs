@@ -343,8 +343,14 @@ impl BuildCache {
         if made.site_key != *keys.site_ref() || made.digests.len() != keys.docs.len() {
             return None;
         }
-        let changed = made.digests.iter().zip(&keys.docs).map(|(a, b)| a != b).collect();
-        Some(Delta::new(changed, Arc::clone(&made.comparisons)))
+        Some(Delta::new(&made.digests, &keys.docs, Arc::clone(&made.comparisons)))
+    }
+
+    /// The bytes of the previous build's file `rel`, if it published one and it can be
+    /// read.
+    pub fn read_previous(&self, rel: &str) -> Option<Vec<u8>> {
+        let p = self.previous.as_ref()?;
+        p.manifest.file(rel).and_then(|_| std::fs::read(p.dir.join(rel)).ok())
     }
 
     /// Keeps this build's comparisons for the next build's [`Delta`].
@@ -651,8 +657,7 @@ impl crate::search::Previous for SearchFiles<'_> {
     }
 
     fn read(&self, rel: &str) -> Option<Vec<u8>> {
-        let p = self.cache.previous.as_ref()?;
-        p.manifest.file(rel).and_then(|_| std::fs::read(p.dir.join(rel)).ok())
+        self.cache.read_previous(rel)
     }
 
     fn carry_where(

@@ -28,15 +28,28 @@ use crate::compare::Output as Comparisons;
 pub struct Delta {
     /// Whether each document (indexed like `ContentTree::documents`) changed.
     changed: Vec<bool>,
+    /// The changed documents' indexes, ascending, and their digests in the previous
+    /// build.
+    was: Vec<(usize, String)>,
     /// The previous build's comparisons: the same pages, URLs and stated-change warnings
     /// (made from front matter), of which only those of changed documents are made again.
     pub comparisons: Arc<Comparisons>,
 }
 
 impl Delta {
-    /// `changed[i]`: whether document `i`'s text changed.
-    pub fn new(changed: Vec<bool>, comparisons: Arc<Comparisons>) -> Delta {
-        Delta { changed, comparisons }
+    /// From each document's digest in the previous build (`was`) and in this one
+    /// (`now`), indexed alike.
+    pub fn new(was: &[String], now: &[String], comparisons: Arc<Comparisons>) -> Delta {
+        let changed: Vec<bool> = was.iter().zip(now).map(|(a, b)| a != b).collect();
+        let was = (0..changed.len())
+            .filter(|&i| changed[i])
+            .map(|i| (i, was[i].clone()))
+            .collect();
+        Delta {
+            changed,
+            was,
+            comparisons,
+        }
     }
 
     /// Whether document `i` changed.
@@ -46,7 +59,12 @@ impl Delta {
 
     /// The changed documents' indexes, ascending.
     pub fn changed_documents(&self) -> Vec<usize> {
-        (0..self.changed.len()).filter(|&i| self.changed[i]).collect()
+        self.was.iter().map(|(i, _)| *i).collect()
+    }
+
+    /// The changed documents' indexes, ascending, with their previous digests.
+    pub fn previous_digests(&self) -> &[(usize, String)] {
+        &self.was
     }
 
     /// How the comparisons see it: which documents changed.

@@ -42,6 +42,11 @@ impl<'a> Out<'a> {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
         self.cache.keyed(self.sink, &self.key).write(rel, bytes)
     }
+
+    /// The previous build's `rel`, if it can be read.
+    fn previous(&self, rel: &str) -> Option<Vec<u8>> {
+        self.cache.read_previous(rel)
+    }
 }
 
 /// What the fixed pages are made from, besides the loaded site.
@@ -108,7 +113,7 @@ impl Fixed<'_> {
         let rows = || rows.get_or_init(|| opendata::metric_rows(tree, site_ctx));
         put("data/metrics.json", &|| Ok(opendata::metrics_json(rows())))?;
         put("data/metrics.csv", &|| Ok(opendata::metrics_csv(rows(), tree)))?;
-        self.write_sources(sources)?;
+        self.write_sources(sources, None)?;
         put("data/index.html", &|| {
             page("data.html", "data/", &|ctx| {
                 ctx.insert("rows", rows());
@@ -129,18 +134,29 @@ impl Fixed<'_> {
     }
 
     /// Writes the fixed files made from every source file (`data/documents.json`, which
-    /// gives each one's digest) into `sources`, unless it can be reused.
-    pub fn write_sources(&self, sources: &Out) -> Result<(), BuildError> {
+    /// gives each one's digest) into `sources`, unless it can be reused. `changed`: when
+    /// only some documents' text changed since the previous build (a delta), their
+    /// indexes and previous digests; the file is then the previous one with those
+    /// digests replaced.
+    pub fn write_sources(&self, sources: &Out, changed: Option<&[(usize, String)]>) -> Result<(), BuildError> {
         let rel = "data/documents.json";
         let io = |source| BuildError::Io {
             path: PathBuf::from(rel),
             source,
         };
-        if !sources.reuse(rel).map_err(io)? {
-            let bytes = opendata::documents_json(&self.site.tree, self.site_ctx);
-            sources.write(rel, &bytes).map_err(io)?;
+        if sources.reuse(rel).map_err(io)? {
+            return Ok(());
         }
-        Ok(())
+        let tree = &self.site.tree;
+        let patched = changed.and_then(|was| {
+            let digests: Vec<(usize, &str, &str)> = was
+                .iter()
+                .map(|(i, old)| (*i, old.as_str(), tree.documents[*i].digest.as_str()))
+                .collect();
+            opendata::documents_json_with_digests(&sources.previous(rel)?, tree.documents.len(), &digests)
+        });
+        let bytes = patched.unwrap_or_else(|| opendata::documents_json(tree, self.site_ctx));
+        sources.write(rel, &bytes).map_err(io)
     }
 
     /// Every page of the site, for `sitemap.xml`.

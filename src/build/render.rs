@@ -426,9 +426,9 @@ pub(super) fn render_site(
         redirect_js: &redirect_js,
     };
     let sources = Out::new(sink, cache, all);
-    match delta {
+    match &delta {
         // The other fixed files are made from the site's metadata.
-        Some(_) => fixed.write_sources(&sources)?,
+        Some(d) => fixed.write_sources(&sources, Some(d.previous_digests()))?,
         None => fixed.write_all(&Out::new(sink, cache, keys.site()), &sources)?,
     }
     timings.record("fixed pages, data, feeds", started.elapsed());

@@ -156,6 +156,37 @@ pub fn documents_json(tree: &ContentTree, site: &SiteCtx) -> Vec<u8> {
     v
 }
 
+/// `documents.json` made from the previous build's, `previous`, when only some
+/// sources' digests changed: `changed` gives each changed row's place with its old and
+/// new digest. The rows are in the order of the documents, and every other field of a
+/// row is metadata, the same when the site key is. `None` if `previous` does not hold
+/// `rows` rows with those old digests where they should be.
+///
+/// After an edit at 13,000 reports, serialising the 17,000 rows again took some 25 ms
+/// of each `serve` rebuild; this copies 8.6 MB and overwrites 64 bytes.
+pub fn documents_json_with_digests(previous: &[u8], rows: usize, changed: &[(usize, &str, &str)]) -> Option<Vec<u8>> {
+    // As serde_json's pretty printer writes the field. Inside a JSON string a quote is
+    // escaped (`\"`), so this cannot be found in a title or a path.
+    const FIELD: &[u8] = b"\"source_sha256\": \"";
+    let values: Vec<usize> = memchr::memmem::find_iter(previous, FIELD)
+        .map(|at| at + FIELD.len())
+        .collect();
+    if values.len() != rows {
+        return None;
+    }
+    let mut out = previous.to_vec();
+    for &(row, old, new) in changed {
+        let start = *values.get(row)?;
+        let end = start + old.len();
+        let closed = previous.get(start..=end) == Some([old.as_bytes(), b"\""].concat().as_slice());
+        if !closed || new.len() != old.len() {
+            return None;
+        }
+        out[start..end].copy_from_slice(new.as_bytes());
+    }
+    Some(out)
+}
+
 /// What `serde_json::to_vec_pretty` makes of the list of `row(item)` for `items`, with
 /// the rows serialised in parallel.
 fn pretty_array<T: Sync, R: Serialize>(items: &[T], row: impl Fn(&T) -> R + Sync) -> Vec<u8> {
@@ -202,6 +233,47 @@ mod tests {
         list: Vec<u32>,
         empty: Vec<u32>,
         nested: Option<std::collections::BTreeMap<&'static str, f64>>,
+    }
+
+    #[test]
+    fn documents_json_with_new_digests_is_the_list_made_again() {
+        #[derive(Serialize)]
+        struct Row {
+            title: String,
+            source_sha256: String,
+        }
+        let digest = |c: char| c.to_string().repeat(64);
+        let list = |digests: &[String]| {
+            let rows: Vec<Row> = digests
+                .iter()
+                .enumerate()
+                .map(|(i, d)| Row {
+                    // A title cannot pass for the field: its quotes are escaped.
+                    title: format!("第{i}份 \"source_sha256\": \"{}", digest('f')),
+                    source_sha256: d.clone(),
+                })
+                .collect();
+            serde_json::to_vec_pretty(&rows).unwrap()
+        };
+        let before = [digest('a'), digest('b'), digest('c')];
+        let after = [digest('a'), digest('d'), digest('c')];
+        let previous = list(&before);
+        let change = [(1, before[1].as_str(), after[1].as_str())];
+        assert_eq!(documents_json_with_digests(&previous, 3, &change), Some(list(&after)));
+        // Not the file expected: another number of rows, or another old digest.
+        assert_eq!(documents_json_with_digests(&previous, 4, &change), None);
+        assert_eq!(
+            documents_json_with_digests(&previous, 3, &[(1, before[0].as_str(), after[1].as_str())]),
+            None
+        );
+        assert_eq!(
+            documents_json_with_digests(&previous, 3, &[(5, before[1].as_str(), after[1].as_str())]),
+            None
+        );
+        assert_eq!(
+            documents_json_with_digests(&previous, 3, &[(1, before[1].as_str(), "d")]),
+            None
+        );
     }
 
     #[test]
