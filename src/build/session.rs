@@ -190,32 +190,50 @@ impl Session {
         let manifest = timings.phase("manifest", || {
             recording.into_manifest(cache.take_manifest().map(Cow::Owned))
         });
-        if let Err(e) = timings.phase("write manifest", || write_manifest(dir, &manifest)) {
+        // Written on a thread of its own while the proof-reader works: one waits for
+        // the disk, the other for the cores.
+        let (written, mut total) = std::thread::scope(|scope| {
+            let writer = scope.spawn(|| timings.phase("write manifest", || write_manifest(dir, &manifest)));
+            let total = timings.phase("proof-read", || {
+                crate::lint::apply(
+                    &site.tree,
+                    &site.config,
+                    warnings,
+                    &cache.lint_memo(&keys),
+                    Some(KEPT_WARNINGS),
+                )
+            });
+            let written = writer
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the thread writing it stopped")));
+            (written, total)
+        });
+        if let Err(e) = written {
             warnings.push(
                 Diagnostic::warning(dir.join(MANIFEST_FILE), format!("cannot write the manifest: {e}"))
                     .with_help("the site is served without an up-to-date manifest.json; check the disk"),
             );
+            total += 1;
         }
-        let total = timings.phase("proof-read", || {
-            crate::lint::apply(
-                &site.tree,
-                &site.config,
-                warnings,
-                &cache.lint_memo(&keys),
-                Some(KEPT_WARNINGS),
-            )
-        });
         self.last = Some(cache.into_next(dir, manifest, keys));
         total
     }
 }
 
 /// Writes `manifest.json` into `dir` whole: beside it first, then renamed in.
+///
+/// Its bytes are on the disk before it is renamed in: no half-written manifest after a
+/// crash, and its 100 MB (at 13,000 reports) are not left dirty in the page cache for
+/// the next rebuild's writes to wait behind. On the benchmark machine a file written
+/// soon after many megabytes took 45-115 ms for 8.6 MB instead of 3 ms; with the
+/// manifest synced, writing `data/documents.json` in the next rebuild went from a
+/// median of 69 ms to 44 ms (8 edits each, a noisy measure).
 fn write_manifest(dir: &Path, manifest: &Manifest) -> std::io::Result<()> {
     let temporary = crate::output::writer::beside(dir, MANIFEST_FILE);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&temporary)?);
     manifest.write_json(&mut out)?;
-    std::io::Write::flush(&mut out)?;
-    drop(out);
+    out.into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?
+        .sync_data()?;
     std::fs::rename(&temporary, dir.join(MANIFEST_FILE))
 }
