@@ -20,6 +20,7 @@ use super::{BuildError, BuildOptions, BuildSummary, KEPT_WARNINGS, LoadedSite, T
 use crate::content::LoadMemo;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::StagingDir;
+use crate::output::writer::Leftovers;
 use crate::record::Manifest;
 use crate::record::manifest::{MANIFEST_FILE, Recording};
 
@@ -41,6 +42,8 @@ struct Unread {
     cache: BuildCache,
     /// Made into the manifest once the open pages have reloaded.
     recording: Recording,
+    /// The staging folder, with the files the build replaced: removed then too.
+    leftovers: Leftovers,
 }
 
 /// A build made in a staging folder and not published yet.
@@ -149,18 +152,22 @@ impl Session {
         }
         let committed = timings.phase("publish", || staging.commit_guarded(cache.manifest(), guard));
         summary.phases = timings.phases();
-        if let Err(source) = committed {
+        let leftovers = match committed {
+            Ok(leftovers) => leftovers,
             // The served folder may be half updated: the next build makes all of it.
-            return Err(BuildError::Io {
-                path: self.opts.output_dir.clone(),
-                source,
-            });
-        }
+            Err(source) => {
+                return Err(BuildError::Io {
+                    path: self.opts.output_dir.clone(),
+                    source,
+                });
+            }
+        };
         self.unread = Some(Unread {
             site,
             keys,
             cache,
             recording,
+            leftovers,
         });
         Ok(summary)
     }
@@ -182,10 +189,15 @@ impl Session {
             keys,
             mut cache,
             recording,
+            leftovers,
         }) = self.unread.take()
         else {
             return warnings.0.len();
         };
+        // What the publishing left (the files it replaced) goes now, off the reload's
+        // path: freeing their blocks took most of the publishing. Should it fail, the
+        // folder is one the next build does not use.
+        let _ = timings.phase("replaced files removed", || leftovers.remove());
         let dir = &self.opts.output_dir;
         let manifest = timings.phase("manifest", || {
             recording.into_manifest(cache.take_manifest().map(Cow::Owned))

@@ -64,7 +64,9 @@ pub(super) fn plan(
 }
 
 /// Removes the `stale` files of `target` (and folders left empty), then moves the `new`
-/// ones in from `staging`, each by one rename.
+/// ones in from `staging`, each by one rename. A file replaced is exchanged with the
+/// new one where the system can ([`exchange`]): the old one is left in `staging`, to go
+/// with it.
 pub(super) fn apply(staging: &Path, target: &Path, stale: &[String], new: &[String]) -> io::Result<()> {
     for rel in stale {
         let path = target.join(rel);
@@ -91,8 +93,53 @@ pub(super) fn apply(staging: &Path, target: &Path, stale: &[String], new: &[Stri
         if to.is_dir() {
             fs::remove_dir_all(&to)?;
         }
-        fs::rename(staging.join(rel), &to)
+        let from = staging.join(rel);
+        if exchange(&from, &to)? {
+            return Ok(());
+        }
+        fs::rename(&from, &to)
     })
+}
+
+/// Swaps the files at `a` and `b` atomically (Linux's `renameat2` with
+/// `RENAME_EXCHANGE`); whether it did: not when `b` does not exist, or where the system
+/// or file system cannot.
+///
+/// A rename over a file frees the replaced file's blocks then and there: on the
+/// benchmark machine, renaming 100 new files (60 MB) over old ones took 23-66 ms, and
+/// exchanging them 2 ms, the old files then going with the staging folder, once the
+/// open pages have reloaded (`serve`, [`super::writer::Leftovers`]).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let path = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(io::Error::other);
+    let (a, b) = (path(a)?, path(b)?);
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let done = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        // No file to exchange with, or no exchange on this system or file system.
+        Some(libc::ENOENT | libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 #[cfg(test)]
@@ -201,6 +248,40 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn the_files_replaced_go_with_the_staging_folder_when_the_caller_removes_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        fs::create_dir_all(&target).unwrap();
+        for rel in ["a.html", "b.html", "c.html"] {
+            fs::write(target.join(rel), "old").unwrap();
+        }
+        let previous = manifest_of(&target);
+        let s = StagingDir::beside(&target).unwrap();
+        reuse(&s, &target, &previous, "b.html");
+        reuse(&s, &target, &previous, "c.html");
+        s.write("a.html", b"new").unwrap();
+        let leftovers = s.commit_guarded(Some(&previous), || ()).unwrap();
+        assert_eq!(fs::read_to_string(target.join("a.html")).unwrap(), "new");
+        let folders = || fs::read_dir(tmp.path()).unwrap().count();
+        assert_eq!(folders(), 2, "the staging folder waits");
+        if cfg!(target_os = "linux") {
+            // Exchanged, not renamed over: the old file is in the staging folder.
+            let staged = fs::read_dir(tmp.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p != &target)
+                .unwrap();
+            assert_eq!(fs::read_to_string(staged.join("a.html")).unwrap(), "old");
+        }
+        leftovers.remove().unwrap();
+        assert_eq!(folders(), 1);
+        assert_eq!(
+            tree(&target),
+            [("a.html", "new"), ("b.html", "old"), ("c.html", "old")].map(|(r, t)| (r.to_string(), t.to_string()))
+        );
     }
 
     #[test]

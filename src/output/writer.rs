@@ -152,6 +152,28 @@ fn remove_tree(root: &Path) -> io::Result<()> {
     fs::remove_dir_all(root)
 }
 
+/// A folder a commit left to remove (see [`StagingDir::commit_guarded`]): removed by
+/// [`Leftovers::remove`], or when dropped.
+#[derive(Debug)]
+pub struct Leftovers(Option<PathBuf>);
+
+impl Leftovers {
+    pub fn remove(mut self) -> io::Result<()> {
+        match self.0.take() {
+            Some(path) => fs::remove_dir_all(path),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = fs::remove_dir_all(path);
+        }
+    }
+}
+
 /// Threads removing an old output at once.
 const REMOVERS: usize = 6;
 
@@ -190,14 +212,19 @@ impl StagingDir {
     /// `previous` is the manifest of the output (the build the files were reused from),
     /// when known: it lists its files.
     pub fn commit(self, previous: Option<&Manifest>) -> io::Result<()> {
-        self.commit_guarded(previous, || ())
+        self.commit_guarded(previous, || ())?.remove()
     }
 
     /// [`StagingDir::commit`], holding what `guard` returns while files of the output are
     /// replaced, and not while an old output is removed: `serve` passes the lock its
     /// HTTP threads take to open a file, so that none finds a file or the whole folder
-    /// missing half-way.
-    pub fn commit_guarded<G>(mut self, previous: Option<&Manifest>, guard: impl FnOnce() -> G) -> io::Result<()> {
+    /// missing half-way. What is left to remove once the output is in place is handed
+    /// back, for the caller to remove when it has the time.
+    pub fn commit_guarded<G>(
+        mut self,
+        previous: Option<&Manifest>,
+        guard: impl FnOnce() -> G,
+    ) -> io::Result<Leftovers> {
         let named = std::mem::take(&mut *self.kept.lock().expect("not poisoned"));
         let reused = self.reused.take();
         let kept = Kept::new(named, reused.as_ref(), previous)?;
@@ -208,7 +235,8 @@ impl StagingDir {
             super::update::apply(&self.path, &self.target, &stale, &new)?;
             drop(held);
             self.committed = true;
-            return fs::remove_dir_all(&self.path);
+            // The staging folder, holding the files replaced.
+            return Ok(Leftovers(Some(self.path.clone())));
         }
         self.link(&kept)?;
         let target = self.target.clone();
@@ -232,7 +260,7 @@ impl StagingDir {
         if had_old {
             remove_tree(&old)?;
         }
-        Ok(())
+        Ok(Leftovers(None))
     }
 
     /// Keeps the output's file `rel` as it is, as if it had been reused (`serve` writes
