@@ -52,11 +52,6 @@ impl Delta {
         }
     }
 
-    /// Whether document `i` changed.
-    pub fn changed(&self, i: usize) -> bool {
-        self.changed.get(i).copied().unwrap_or(true)
-    }
-
     /// The changed documents' indexes, ascending.
     pub fn changed_documents(&self) -> Vec<usize> {
         self.was.iter().map(|(i, _)| *i).collect()

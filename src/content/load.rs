@@ -107,7 +107,7 @@ pub(super) struct Loaded {
     /// Its metadata, if it is to be remembered.
     pub(super) fingerprint: Option<Fingerprint>,
     /// Read from the file, not taken from the memo.
-    read: bool,
+    pub(super) read: bool,
     pub(super) section_kind: Option<Kind>,
     pub(super) version: Option<(String, u32)>,
     pub(super) doc: Arc<Document>,

@@ -90,13 +90,15 @@ impl LoadMemo {
             if loaded.version.is_some() || !same_place(&last.tree.documents[i], &loaded.doc) {
                 return None;
             }
-            let remembered = loaded.fingerprint.map(|fingerprint| Remembered {
-                fingerprint,
-                section_kind: loaded.section_kind,
-                version: None,
-                doc: Arc::clone(&loaded.doc),
-            });
-            read.push((rel.clone(), remembered));
+            if loaded.read {
+                let remembered = loaded.fingerprint.map(|fingerprint| Remembered {
+                    fingerprint,
+                    section_kind: loaded.section_kind,
+                    version: None,
+                    doc: Arc::clone(&loaded.doc),
+                });
+                read.push((rel.clone(), remembered));
+            }
             replaced.push((i, loaded.doc));
         }
         let last = self.last_tree_mut()?;
