@@ -26,10 +26,8 @@ use crate::compare::Output as Comparisons;
 
 /// A rebuild of the previous build's site with only some documents' text changed.
 pub struct Delta {
-    /// Whether each document (indexed like `ContentTree::documents`) changed.
-    changed: Vec<bool>,
-    /// The changed documents' indexes, ascending, and their digests in the previous
-    /// build.
+    /// The changed documents' indexes (into `ContentTree::documents`), ascending, and
+    /// their digests in the previous build.
     was: Vec<(usize, String)>,
     /// The previous build's comparisons: the same pages, URLs and stated-change warnings
     /// (made from front matter), of which only those of changed documents are made again.
@@ -40,16 +38,14 @@ impl Delta {
     /// From each document's digest in the previous build (`was`) and in this one
     /// (`now`), indexed alike.
     pub fn new(was: &[String], now: &[String], comparisons: Arc<Comparisons>) -> Delta {
-        let changed: Vec<bool> = was.iter().zip(now).map(|(a, b)| a != b).collect();
-        let was = (0..changed.len())
-            .filter(|&i| changed[i])
-            .map(|i| (i, was[i].clone()))
+        let was = was
+            .iter()
+            .zip(now)
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, (a, _))| (i, a.clone()))
             .collect();
-        Delta {
-            changed,
-            was,
-            comparisons,
-        }
+        Delta { was, comparisons }
     }
 
     /// The changed documents' indexes, ascending.
@@ -60,10 +56,5 @@ impl Delta {
     /// The changed documents' indexes, ascending, with their previous digests.
     pub fn previous_digests(&self) -> &[(usize, String)] {
         &self.was
-    }
-
-    /// How the comparisons see it: which documents changed.
-    pub fn changed_flags(&self) -> &[bool] {
-        &self.changed
     }
 }

@@ -391,7 +391,7 @@ pub(super) fn render_site(
     let compared = timings
         .phase("comparisons", || match &delta {
             Some(d) => comparisons
-                .write_changed(d.changed_flags())
+                .write_changed(&d.changed_documents())
                 .map(|()| std::sync::Arc::clone(&d.comparisons)),
             None => comparisons.write_all().map(std::sync::Arc::new),
         })

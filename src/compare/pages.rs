@@ -416,14 +416,12 @@ impl Writer<'_> {
         Ok(Output { pages, urls, warnings })
     }
 
-    /// Renders and writes the comparisons of the documents `changed` flags (indexed
-    /// like `ContentTree::documents`), in a site whose series, pages and warnings are
-    /// otherwise those of the previous build ([`crate::build`]'s delta).
-    pub fn write_changed(&self, changed: &[bool]) -> Result<(), Diagnostics> {
-        let tree = &self.site.tree;
-        let is_changed = |d: usize| changed.get(d).copied().unwrap_or(true);
-        let docs: Vec<usize> = (0..tree.documents.len()).filter(|&d| is_changed(d)).collect();
-        let touched = series::of_documents(tree, &docs);
+    /// Renders and writes the comparisons of the documents `changed` (indexes into
+    /// `ContentTree::documents`, ascending), in a site whose series, pages and warnings
+    /// are otherwise those of the previous build ([`crate::build`]'s delta).
+    pub fn write_changed(&self, changed: &[usize]) -> Result<(), Diagnostics> {
+        let is_changed = |d: usize| changed.binary_search(&d).is_ok();
+        let touched = series::of_documents(&self.site.tree, changed);
         let jobs: Vec<Job> = touched
             .iter()
             .flat_map(|s| {
