@@ -20,6 +20,7 @@ use super::{BuildError, BuildOptions, BuildSummary, KEPT_WARNINGS, LoadedSite, T
 use crate::content::LoadMemo;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::StagingDir;
+use crate::output::recycle::Pool;
 use crate::output::writer::Leftovers;
 use crate::record::Manifest;
 use crate::record::manifest::{MANIFEST_FILE, Recording};
@@ -33,6 +34,8 @@ pub struct Session {
     unread: Option<Unread>,
     /// The documents of the last load.
     documents: LoadMemo,
+    /// The files the last publish replaced, for the next build to write over.
+    replaced: Option<Pool>,
 }
 
 /// A published build whose findings are still to be found.
@@ -42,7 +45,8 @@ struct Unread {
     cache: BuildCache,
     /// Made into the manifest once the open pages have reloaded.
     recording: Recording,
-    /// The staging folder, with the files the build replaced: removed then too.
+    /// The staging folder, with the files the build replaced: kept then, for the next
+    /// build to write over.
     leftovers: Leftovers,
 }
 
@@ -65,6 +69,7 @@ impl Session {
             last: None,
             unread: None,
             documents: LoadMemo::default(),
+            replaced: None,
         }
     }
 
@@ -88,7 +93,11 @@ impl Session {
 
     /// Loads the site and renders it into a staging folder beside the served one,
     /// reusing every file whose inputs did not change since the last published build.
-    pub fn build(&mut self) -> Result<Pending, BuildError> {
+    ///
+    /// `replaced_closed`: no reader has a file open that the last publish replaced. The
+    /// build then writes its files over those where it can ([`crate::output::recycle`]);
+    /// otherwise they are removed first.
+    pub fn build(&mut self, replaced_closed: bool) -> Result<Pending, BuildError> {
         if self.unread.is_some() {
             self.finish(&mut Diagnostics::default(), &Timings::default());
         }
@@ -97,7 +106,11 @@ impl Session {
             super::load_reusing(&self.opts, Some(&mut self.documents))
         })?;
         let keys = timings.phase("cache keys", || Keys::new(&site, &self.opts));
-        let staging = StagingDir::beside(&self.opts.output_dir).map_err(|source| BuildError::Io {
+        let staging = match self.replaced.take() {
+            Some(pool) if replaced_closed => Ok(StagingDir::reusing(&self.opts.output_dir, pool)),
+            _ => StagingDir::beside(&self.opts.output_dir),
+        }
+        .map_err(|source| BuildError::Io {
             path: self.opts.output_dir.clone(),
             source,
         })?;
@@ -194,10 +207,13 @@ impl Session {
         else {
             return warnings.0.len();
         };
-        // What the publishing left (the files it replaced) goes now, off the reload's
-        // path: freeing their blocks took most of the publishing. Should it fail, the
-        // folder is one the next build does not use.
-        let _ = timings.phase("replaced files removed", || leftovers.remove());
+        // What the publishing left is sorted now, off the reload's path: the files it
+        // replaced stay for the next build to write over, the others go. Should that
+        // fail, the next build stages into a new folder.
+        self.replaced = timings
+            .phase("unused files removed", || leftovers.into_pool())
+            .ok()
+            .flatten();
         let dir = &self.opts.output_dir;
         let manifest = timings.phase("manifest", || {
             recording.into_manifest(cache.take_manifest().map(Cow::Owned))

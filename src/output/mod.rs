@@ -7,6 +7,7 @@
 pub mod assets;
 pub mod marks;
 pub mod minify;
+pub mod recycle;
 mod update;
 pub mod writer;
 

@@ -21,7 +21,7 @@ use crate::record::Manifest;
 use crate::record::manifest::MANIFEST_FILE;
 
 /// Files under `root`, relative, with `/` separators.
-fn files(root: &Path) -> io::Result<Vec<String>> {
+pub(super) fn files(root: &Path) -> io::Result<Vec<String>> {
     let mut out = Vec::new();
     for entry in WalkDir::new(root).min_depth(1) {
         let entry = entry.map_err(io::Error::other)?;
@@ -33,18 +33,17 @@ fn files(root: &Path) -> io::Result<Vec<String>> {
     Ok(out)
 }
 
-/// What makes `target` hold exactly the files of `staging` plus those of its own that
+/// What makes `target` hold exactly the `new` files (staged) plus those of its own that
 /// are `kept`: its other files, to remove, and the staged files, to move in.
 /// `previous` is the manifest of `target`, if known: it lists its files (walking 46,000
 /// page folders to find them took 1.5 s), and `kept` marks its files by their places in
 /// it.
 pub(super) fn plan(
-    staging: &Path,
+    new: Vec<String>,
     target: &Path,
     kept: &Kept,
     previous: Option<&Manifest>,
 ) -> io::Result<(Vec<String>, Vec<String>)> {
-    let new = files(staging)?;
     let keep: HashSet<&str> = kept.named().iter().chain(&new).map(String::as_str).collect();
     let stale = match previous {
         Some(m) => m
@@ -65,39 +64,54 @@ pub(super) fn plan(
 
 /// Removes the `stale` files of `target` (and folders left empty), then moves the `new`
 /// ones in from `staging`, each by one rename. A file replaced is exchanged with the
-/// new one where the system can ([`exchange`]): the old one is left in `staging`, to go
-/// with it.
-pub(super) fn apply(staging: &Path, target: &Path, stale: &[String], new: &[String]) -> io::Result<()> {
-    for rel in stale {
-        let path = target.join(rel);
+/// new one where the system can ([`exchange`]): the old one is left in `staging`, and
+/// is returned among the files replaced so.
+pub(super) fn apply(staging: &Path, target: &Path, stale: &[String], new: &[String]) -> io::Result<Vec<String>> {
+    remove_files(target, stale)?;
+    // In parallel, for where the files cannot be exchanged: a rename over a file costs
+    // ext4 some 0.15 ms (113 of them took 18-20 ms on the benchmark machine, in
+    // parallel or not); the exchanges take 2-3 ms in all.
+    let exchanged: Vec<bool> = new
+        .par_iter()
+        .map(|rel| {
+            let to = target.join(rel);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            if to.is_dir() {
+                fs::remove_dir_all(&to)?;
+            }
+            let from = staging.join(rel);
+            if exchange(&from, &to)? {
+                return Ok(true);
+            }
+            fs::rename(&from, &to).map(|()| false)
+        })
+        .collect::<io::Result<_>>()?;
+    Ok(new
+        .iter()
+        .zip(exchanged)
+        .filter(|(_, exchanged)| *exchanged)
+        .map(|(rel, _)| rel.clone())
+        .collect())
+}
+
+/// Removes the files `rels` of `root` that are there, and the folders they leave empty.
+pub(super) fn remove_files(root: &Path, rels: &[String]) -> io::Result<()> {
+    for rel in rels {
+        let path = root.join(rel);
         match fs::remove_file(&path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        // Folders left empty go too; removing one that is not empty fails, as it should.
-        for dir in path.ancestors().skip(1).take_while(|d| *d != target) {
+        // Removing a folder that is not empty fails, as it should.
+        for dir in path.ancestors().skip(1).take_while(|d| *d != root) {
             if fs::remove_dir(dir).is_err() {
                 break;
             }
         }
     }
-    // In parallel, for where the files cannot be exchanged: a rename over a file costs
-    // ext4 some 0.15 ms (113 of them took 18-20 ms on the benchmark machine, in
-    // parallel or not); the exchanges take 2-3 ms in all.
-    new.par_iter().try_for_each(|rel| {
-        let to = target.join(rel);
-        if let Some(parent) = to.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        if to.is_dir() {
-            fs::remove_dir_all(&to)?;
-        }
-        let from = staging.join(rel);
-        if exchange(&from, &to)? {
-            return Ok(());
-        }
-        fs::rename(&from, &to)
-    })
+    Ok(())
 }
 
 /// Swaps the files at `a` and `b` atomically (Linux's `renameat2` with
@@ -281,6 +295,68 @@ mod tests {
             tree(&target),
             [("a.html", "new"), ("b.html", "old"), ("c.html", "old")].map(|(r, t)| (r.to_string(), t.to_string()))
         );
+    }
+
+    #[test]
+    fn a_staging_folder_made_of_leftovers_writes_over_them_and_publishes_only_its_files() {
+        use std::os::unix::fs::MetadataExt;
+        if !cfg!(target_os = "linux") {
+            return; // replaced files are left in the staging folder only where exchanged
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        fs::create_dir_all(&target).unwrap();
+        for rel in ["a.html", "b.html", "c.html", "d.html"] {
+            fs::write(target.join(rel), format!("old {rel}")).unwrap();
+        }
+        let inode = |rel: &str| fs::metadata(target.join(rel)).unwrap().ino();
+        let first_a = inode("a.html");
+
+        let previous = manifest_of(&target);
+        let s = StagingDir::beside(&target).unwrap();
+        for rel in ["c.html", "d.html"] {
+            reuse(&s, &target, &previous, rel);
+        }
+        s.write("a.html", b"a1").unwrap();
+        s.write("b.html", b"b1").unwrap();
+        let pool = s
+            .commit_guarded(Some(&previous), || ())
+            .unwrap()
+            .into_pool()
+            .unwrap()
+            .unwrap();
+        assert_eq!(pool.len(), 2, "the old a.html and b.html");
+
+        let previous = manifest_of(&target);
+        let s = StagingDir::reusing(&target, pool);
+        for rel in ["b.html", "c.html", "d.html"] {
+            reuse(&s, &target, &previous, rel);
+        }
+        s.write("a.html", b"a2, longer than the old text").unwrap();
+        s.write_streamed("new/e.html", &mut |out| out.write_all(b"e")).unwrap();
+        let leftovers = s.commit_guarded(Some(&previous), || ()).unwrap();
+        assert_eq!(
+            tree(&target),
+            [
+                ("a.html", "a2, longer than the old text"),
+                ("b.html", "b1"),
+                ("c.html", "old c.html"),
+                ("d.html", "old d.html"),
+                ("new/e.html", "e"),
+            ]
+            .map(|(r, t)| (r.to_string(), t.to_string())),
+            "the pooled old b.html is not published"
+        );
+        assert_eq!(inode("a.html"), first_a, "written over, then exchanged back in");
+        let pool = leftovers.into_pool().unwrap().unwrap();
+        assert_eq!(pool.len(), 1);
+        let (folder, _) = pool.into_parts();
+        assert_eq!(
+            tree(&folder),
+            [("a.html".to_string(), "a1".to_string())],
+            "the unused file went"
+        );
+        fs::remove_dir_all(folder).unwrap();
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The staging directory and how it is published: a swap of the whole folder, or, when
 //! most files are kept from the previous build, an update in place ([`super::update`]).
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use super::marks::Marks;
+use super::recycle::{self, Pool};
 use crate::record::Manifest;
 use crate::record::manifest::{FileEntry, PageEntry};
 
@@ -116,6 +118,10 @@ pub struct StagingDir {
     reused: OnceLock<Marks>,
     written: AtomicUsize,
     committed: bool,
+    /// Files the folder already holds, to be written over ([`StagingDir::reusing`]).
+    pooled: HashSet<String>,
+    /// The files written, when some are `pooled`: the folder holds others too.
+    names: Mutex<Vec<String>>,
 }
 
 /// Removes a whole output folder, its subfolders several at a time. Unlinking is bound by
@@ -152,23 +158,45 @@ fn remove_tree(root: &Path) -> io::Result<()> {
     fs::remove_dir_all(root)
 }
 
-/// A folder a commit left to remove (see [`StagingDir::commit_guarded`]): removed by
-/// [`Leftovers::remove`], or when dropped.
-#[derive(Debug)]
-pub struct Leftovers(Option<PathBuf>);
+/// A folder a commit left (see [`StagingDir::commit_guarded`]), holding the files the
+/// build replaced: removed by [`Leftovers::remove`] or when dropped, or kept for the
+/// next build to write over ([`Leftovers::into_pool`]).
+#[derive(Debug, Default)]
+pub struct Leftovers {
+    path: Option<PathBuf>,
+    /// The files replaced in the output, now here.
+    replaced: Vec<String>,
+    /// Other files here: pooled ones the build did not write.
+    unused: Vec<String>,
+}
 
 impl Leftovers {
     pub fn remove(mut self) -> io::Result<()> {
-        match self.0.take() {
+        match self.path.take() {
             Some(path) => fs::remove_dir_all(path),
             None => Ok(()),
         }
+    }
+
+    /// Removes all but the files replaced, and keeps those to be written over by the
+    /// next build ([`super::recycle`]); `None` if there is no folder. Should a file fail
+    /// to go, the whole folder goes.
+    pub fn into_pool(mut self) -> io::Result<Option<Pool>> {
+        let Some(path) = self.path.take() else { return Ok(None) };
+        if let Err(e) = super::update::remove_files(&path, &self.unused) {
+            let _ = fs::remove_dir_all(&path);
+            return Err(e);
+        }
+        Ok(Some(Pool::new(
+            path,
+            std::mem::take(&mut self.replaced).into_iter().collect(),
+        )))
     }
 }
 
 impl Drop for Leftovers {
     fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
+        if let Some(path) = self.path.take() {
             let _ = fs::remove_dir_all(path);
         }
     }
@@ -191,14 +219,28 @@ impl StagingDir {
             fs::remove_dir_all(&path)?;
         }
         fs::create_dir_all(&path)?;
-        Ok(StagingDir {
+        Ok(StagingDir::at(path, target, HashSet::new()))
+    }
+
+    /// A staging folder made of what a publish left into `target` ([`Leftovers::into_pool`]):
+    /// a file written where the folder holds one is written over ([`super::recycle`]).
+    /// The caller vouches that no reader has these files open.
+    pub fn reusing(target: &Path, pool: Pool) -> StagingDir {
+        let (path, pooled) = pool.into_parts();
+        StagingDir::at(path, target, pooled)
+    }
+
+    fn at(path: PathBuf, target: &Path, pooled: HashSet<String>) -> StagingDir {
+        StagingDir {
             path,
             target: target.to_path_buf(),
             kept: Mutex::default(),
             reused: OnceLock::new(),
             written: AtomicUsize::new(0),
             committed: false,
-        })
+            pooled,
+            names: Mutex::default(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -228,16 +270,25 @@ impl StagingDir {
         let named = std::mem::take(&mut *self.kept.lock().expect("not poisoned"));
         let reused = self.reused.take();
         let kept = Kept::new(named, reused.as_ref(), previous)?;
+        let (written, unused) = self.written_and_unused();
         if kept.count() > 0 && self.written.load(Ordering::Relaxed) <= kept.count() {
+            let written = match written {
+                Some(names) => names,
+                None => super::update::files(&self.path)?,
+            };
             // What goes is worked out before the lock is taken: under it, only files change.
-            let (stale, new) = super::update::plan(&self.path, &self.target, &kept, previous)?;
+            let (stale, new) = super::update::plan(written, &self.target, &kept, previous)?;
             let held = guard();
-            super::update::apply(&self.path, &self.target, &stale, &new)?;
+            let replaced = super::update::apply(&self.path, &self.target, &stale, &new)?;
             drop(held);
             self.committed = true;
-            // The staging folder, holding the files replaced.
-            return Ok(Leftovers(Some(self.path.clone())));
+            return Ok(Leftovers {
+                path: Some(self.path.clone()),
+                replaced,
+                unused,
+            });
         }
+        super::update::remove_files(&self.path, &unused)?;
         self.link(&kept)?;
         let target = self.target.clone();
         let old = beside(&target, &format!("old-{}", std::process::id()));
@@ -260,7 +311,40 @@ impl StagingDir {
         if had_old {
             remove_tree(&old)?;
         }
-        Ok(Leftovers(None))
+        Ok(Leftovers::default())
+    }
+
+    /// The files written, if the folder holds pooled ones (otherwise they are the files
+    /// in the folder), and the pooled files not written over.
+    fn written_and_unused(&self) -> (Option<Vec<String>>, Vec<String>) {
+        if self.pooled.is_empty() {
+            return (None, Vec::new());
+        }
+        let written = std::mem::take(&mut *self.names.lock().expect("not poisoned"));
+        let named: HashSet<&str> = written.iter().map(String::as_str).collect();
+        let unused = self
+            .pooled
+            .iter()
+            .filter(|rel| !named.contains(rel.as_str()))
+            .cloned()
+            .collect();
+        (Some(written), unused)
+    }
+
+    /// For a file about to be written at `path` (`rel`): the pooled file there, opened
+    /// to be written over, or `None`, the way cleared for a new one.
+    fn over_pooled(&self, rel: &str, path: &Path) -> io::Result<Option<fs::File>> {
+        if self.pooled.is_empty() {
+            return Ok(None);
+        }
+        self.names.lock().expect("not poisoned").push(rel.to_string());
+        if self.pooled.contains(rel)
+            && let Some(file) = recycle::open_over(path)?
+        {
+            return Ok(Some(file));
+        }
+        recycle::make_room(&self.path, rel, &self.pooled)?;
+        Ok(None)
     }
 
     /// Keeps the output's file `rel` as it is, as if it had been reused (`serve` writes
@@ -284,23 +368,38 @@ impl Sink for StagingDir {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         debug_assert!(!rel.starts_with('/') && !rel.contains(".."), "unsafe output path {rel}");
         let path = self.path.join(rel);
+        self.written.fetch_add(1, Ordering::Relaxed);
+        if let Some(mut file) = self.over_pooled(rel, &path)? {
+            io::Write::write_all(&mut file, bytes)?;
+            return recycle::finish_over(&file, bytes.len() as u64);
+        }
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::write(path, bytes)?;
-        self.written.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        fs::write(path, bytes)
     }
 
     fn write_streamed(&self, rel: &str, fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) -> io::Result<()> {
         let path = self.path.join(rel);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p)?;
-        }
-        let mut out = io::BufWriter::new(fs::File::create(path)?);
-        fill(&mut out)?;
-        io::Write::flush(&mut out)?;
         self.written.fetch_add(1, Ordering::Relaxed);
+        let pooled = self.over_pooled(rel, &path)?;
+        let over = pooled.is_some();
+        let file = match pooled {
+            Some(file) => file,
+            None => {
+                if let Some(p) = path.parent() {
+                    fs::create_dir_all(p)?;
+                }
+                fs::File::create(path)?
+            }
+        };
+        let mut out = io::BufWriter::new(file);
+        fill(&mut out)?;
+        let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        if over {
+            let len = io::Seek::stream_position(&mut file)?;
+            recycle::finish_over(&file, len)?;
+        }
         Ok(())
     }
 

@@ -124,7 +124,7 @@ fn rebuild(
     (verb, timings): (&str, bool),
 ) {
     let start = Instant::now();
-    let result = session.build();
+    let result = session.build(shared.no_open_files());
     // Sources changed while the build was reading them: it may have caught a file
     // half-written (a page cut short, or a bogus error such as invalid UTF-8 or a
     // missing front matter) or mixed old and new files. While a whole site is being

@@ -112,10 +112,17 @@ fn site_file(shared: &Shared, path: &str, query: &str) -> ResponseBox {
         return build_failed_page(shared);
     };
     match resolve(dir, path, query) {
-        Target::File(file) => match File::open(&file) {
-            Ok(f) => Response::from_file(f)
-                .with_header(header("Content-Type", content_type(&file)))
-                .boxed(),
+        Target::File(file) => match File::open(&file).and_then(|f| Ok((f.metadata()?.len(), f))) {
+            // Counted while it is sent: a rebuild writes over the files a publish
+            // replaced only once none is open ([`Shared::no_open_files`]).
+            Ok((len, f)) => Response::new(
+                200.into(),
+                vec![header("Content-Type", content_type(&file))],
+                shared.hold(f),
+                usize::try_from(len).ok(),
+                None,
+            )
+            .boxed(),
             Err(_) => not_found(dir),
         },
         Target::Redirect(location) => Response::empty(301).with_header(header("Location", &location)).boxed(),

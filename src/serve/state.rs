@@ -1,8 +1,11 @@
 //! What the HTTP threads and the rebuild loop share: the folder being served and the
 //! build status that live-reload clients long-poll.
 
+use std::fs::File;
+use std::io::Read;
 use std::path::PathBuf;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 /// The outcome of the latest build, as live-reload clients see it.
@@ -24,6 +27,26 @@ pub struct Shared {
     site: RwLock<Option<PathBuf>>,
     inner: Mutex<Inner>,
     changed: Condvar,
+    /// Files of the site being sent ([`Shared::hold`]).
+    open_files: Arc<AtomicUsize>,
+}
+
+/// A file of the site being sent, counted until dropped.
+pub struct OpenFile {
+    file: File,
+    open: Arc<AtomicUsize>,
+}
+
+impl Read for OpenFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.file.read(buf)
+    }
+}
+
+impl Drop for OpenFile {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Shared {
@@ -38,7 +61,24 @@ impl Shared {
                 stopping: false,
             }),
             changed: Condvar::new(),
+            open_files: Arc::default(),
         }
+    }
+
+    /// Counts `file`, opened under [`Shared::site`]'s guard, until it is dropped.
+    pub fn hold(&self, file: File) -> OpenFile {
+        self.open_files.fetch_add(1, Ordering::SeqCst);
+        OpenFile {
+            file,
+            open: self.open_files.clone(),
+        }
+    }
+
+    /// Whether no file of the site is being sent. Files are opened under the guard
+    /// and published files replaced under [`Shared::lock_site`], so once this holds
+    /// after a publish, no reader has a replaced file open, nor can open one.
+    pub fn no_open_files(&self) -> bool {
+        self.open_files.load(Ordering::SeqCst) == 0
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -132,5 +172,22 @@ mod tests {
         assert_eq!(shared.site().as_deref(), Some(Path::new("a")));
         shared.publish(PathBuf::from("a"));
         assert_eq!(shared.status().version, 3);
+    }
+
+    #[test]
+    fn files_being_sent_are_counted_until_dropped() {
+        let shared = Shared::new();
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("a.html"), "a").unwrap();
+        assert!(shared.no_open_files());
+        let mut held = shared.hold(File::open(tmp.path().join("a.html")).unwrap());
+        let other = shared.hold(File::open(tmp.path().join("a.html")).unwrap());
+        let mut text = String::new();
+        held.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "a");
+        drop(held);
+        assert!(!shared.no_open_files());
+        drop(other);
+        assert!(shared.no_open_files());
     }
 }
