@@ -44,6 +44,9 @@ use crate::output::{Reused, Sink};
 use crate::record::Manifest;
 use crate::record::manifest::url_of;
 use crate::search::patch::RecentShards;
+use crate::search::sum::IndexSum;
+
+mod search_files;
 
 /// What `.NAME.cache.json` holds.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -68,6 +71,9 @@ pub struct Previous {
     /// ([`Manifest::file`], [`Manifest::page`]).
     manifest: Manifest,
     search_chars: Option<u64>,
+    /// What its search index's files add up to, when it is held in memory (see
+    /// [`search_files::SearchFiles`]).
+    search_sum: Option<IndexSum>,
     /// For each file of the manifest, by its place there: the place of its key in
     /// `keys` and of its page in the manifest's pages ([`NONE`] for none). Found once
     /// per build (for `serve`, after the pages reloaded), not for each of the 132,000
@@ -112,6 +118,7 @@ impl Previous {
             lint: Mutex::new(lint),
             manifest,
             search_chars,
+            search_sum: None,
             links,
             files,
             recent_shards: RecentShards::default(),
@@ -243,6 +250,7 @@ pub struct BuildCache {
     new_key: OnceLock<Key>,
     lint: Mutex<findings::Memory>,
     search_chars: Mutex<Option<u64>>,
+    search_sum: Mutex<Option<IndexSum>>,
     /// This build's comparisons, for the next build's [`Delta`].
     comparisons: Mutex<Option<Arc<Comparisons>>>,
     /// The previous build's files carried so far, by their place in its manifest.
@@ -293,6 +301,7 @@ impl BuildCache {
             new_key: OnceLock::new(),
             lint: Mutex::default(),
             search_chars: Mutex::default(),
+            search_sum: Mutex::default(),
             comparisons: Mutex::default(),
             carried: Marks::new(published),
         }
@@ -320,6 +329,7 @@ impl BuildCache {
             self.search_chars.into_inner().expect("cache lock"),
         );
         next.trusted = true;
+        next.search_sum = self.search_sum.into_inner().expect("cache lock");
         let comparisons = self.comparisons.into_inner().expect("cache lock");
         next.made_from = comparisons.map(|comparisons| {
             let (site_key, digests) = keys.into_parts();
@@ -359,9 +369,15 @@ impl BuildCache {
     }
 
     /// Carries every file of the previous build that is not carried or written yet,
-    /// nor `skipped`: with a [`Delta`], these are the files whose keys did not change.
-    /// Each is only marked by its place in the previous manifest.
-    pub fn carry_rest(&self, sink: &dyn Sink, skipped: &(dyn Fn(&str) -> bool + Sync)) -> io::Result<()> {
+    /// nor `skipped`: with a [`Delta`], these are the files whose keys did not change,
+    /// but those `rekeyed`, which take the one new key the search index set (see
+    /// [`search_files::SearchFiles`]). Each is only marked by its place in the previous manifest.
+    pub fn carry_rest(
+        &self,
+        sink: &dyn Sink,
+        skipped: &(dyn Fn(&str) -> bool + Sync),
+        rekeyed: &(dyn Fn(&str) -> bool + Sync),
+    ) -> io::Result<()> {
         let Some(p) = &self.previous else { return Ok(()) };
         let written: std::collections::HashSet<String> = self
             .keys
@@ -378,6 +394,9 @@ impl BuildCache {
             self.carry_at(rel, i, sink)?;
             if let Some(k) = p.key_of_file(i) {
                 self.kept_keys.mark(k);
+                if rekeyed(rel) {
+                    self.rekeyed.mark(k);
+                }
             }
             Ok(())
         })
@@ -550,23 +569,6 @@ impl BuildCache {
         io::Write::flush(&mut out)
     }
 
-    /// The search index's files: written through `sink` with their keys, and patched
-    /// from the previous build's index when few documents changed. `all` is
-    /// [`Keys::all`].
-    pub fn search_index<'s>(&'s self, keys: &'s Keys, all: Key, sink: &'s dyn Sink) -> SearchFiles<'s> {
-        SearchFiles {
-            cache: self,
-            keys,
-            sink,
-            all,
-        }
-    }
-
-    /// Records how many characters this build's search index was made from.
-    pub fn note_search_chars(&self, chars: u64) {
-        *self.search_chars.lock().expect("cache lock") = Some(chars);
-    }
-
     /// The proof-reader's memory: findings per document key.
     pub fn lint_memo<'s>(&'s self, keys: &'s Keys) -> LintMemo<'s> {
         LintMemo { cache: self, keys }
@@ -618,75 +620,5 @@ impl crate::lint::Memo for LintMemo<'_> {
             .lock()
             .expect("cache lock")
             .insert(key, PackedFindings::new(found));
-    }
-}
-
-/// See [`BuildCache::search_index`]. A document's fragment (`search/t/ID.bin`) is keyed
-/// by that document, every other index file by all of them: the fragments say which
-/// documents the previous index can be patched for.
-pub struct SearchFiles<'s> {
-    cache: &'s BuildCache,
-    keys: &'s Keys,
-    sink: &'s dyn Sink,
-    /// [`Keys::all`], a digest of every document's: made once, not per file.
-    all: Key,
-}
-
-impl SearchFiles<'_> {
-    fn key(&self, rel: &str) -> &Key {
-        let doc = rel.strip_prefix("search/t/").and_then(|f| f.strip_suffix(".bin"));
-        match doc.and_then(|d| d.parse::<usize>().ok()) {
-            Some(i) if i < self.keys.docs.len() => self.keys.document_ref(i),
-            _ => &self.all,
-        }
-    }
-}
-
-impl Sink for SearchFiles<'_> {
-    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.cache.keyed(self.sink, self.key(rel)).write(rel, bytes)
-    }
-}
-
-impl crate::search::Previous for SearchFiles<'_> {
-    fn unchanged(&self, doc: usize) -> bool {
-        doc < self.keys.docs.len()
-            && self
-                .cache
-                .is_fresh(&crate::search::fragment_file(doc), &self.keys.document(doc))
-    }
-
-    fn read(&self, rel: &str) -> Option<Vec<u8>> {
-        self.cache.read_previous(rel)
-    }
-
-    fn carry_where(
-        &self,
-        keep: crate::search::patch::Keep,
-        expected: usize,
-    ) -> io::Result<Option<crate::search::patch::Carried>> {
-        let key_of = |rel: &str| self.key(rel);
-        let Some(carried) = self.cache.carry_where("search/", keep, expected, &key_of, self.sink)? else {
-            return Ok(None);
-        };
-        carried
-            .into_par_iter()
-            .map(|(rel, sha256, size)| match crate::hex::digest(sha256) {
-                Some(digest) => Ok((rel, digest, size)),
-                None => Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("{rel}: malformed digest"),
-                )),
-            })
-            .collect::<io::Result<_>>()
-            .map(Some)
-    }
-
-    fn chars(&self) -> Option<u64> {
-        self.cache.previous.as_ref()?.search_chars
-    }
-
-    fn recent(&self) -> Option<&RecentShards> {
-        Some(&self.cache.previous.as_ref()?.recent_shards)
     }
 }

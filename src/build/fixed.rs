@@ -21,6 +21,10 @@ use crate::output::{Sink, minify};
 use crate::record::opendata;
 use crate::theme::context::{SiteCtx, YearGroup};
 
+/// The open-data list of every source file with its digest: rewritten by every build
+/// after a text edit.
+pub const DOCUMENTS_JSON: &str = "data/documents.json";
+
 /// Where fixed files go: into `sink`, each under `key` in the build cache, or taken
 /// from the previous build when it made the file under the same key.
 pub struct Out<'a> {
@@ -139,7 +143,7 @@ impl Fixed<'_> {
     /// indexes and previous digests; the file is then the previous one with those
     /// digests replaced.
     pub fn write_sources(&self, sources: &Out, changed: Option<&[(usize, String)]>) -> Result<(), BuildError> {
-        let rel = "data/documents.json";
+        let rel = DOCUMENTS_JSON;
         let io = |source| BuildError::Io {
             path: PathBuf::from(rel),
             source,

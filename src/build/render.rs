@@ -111,7 +111,7 @@ fn plan(tree: &ContentTree) -> Result<Vec<Planned>, Diagnostics> {
         "data/index.html",
         "data/metrics.json",
         "data/metrics.csv",
-        "data/documents.json",
+        super::fixed::DOCUMENTS_JSON,
         "manifest.json",
     ] {
         planned.push(Planned {
@@ -402,10 +402,11 @@ pub(super) fn render_site(
     let started = std::time::Instant::now();
     // Made from every document's digest: once, for the index and for documents.json.
     let all = keys.all();
-    let files = cache.search_index(keys, all.clone(), sink);
+    let files = cache.search_index(keys, all.clone(), sink, delta.is_some());
     let index =
         crate::search::write_all(site, &texts, &site_ctx, &base, &files, &files).map_err(BuildError::Invalid)?;
-    cache.note_search_chars(index.chars);
+    cache.note_search(&index);
+    let search_rest = files.carried_by_rest();
     let phase = if index.patched {
         "search index (patched)"
     } else {
@@ -433,11 +434,17 @@ pub(super) fn render_site(
     }
     timings.record("fixed pages, data, feeds", started.elapsed());
     if delta.is_some() {
-        // Every file not made again above, but the search index's (it carries its own)
-        // and the files written by every build.
+        // Every file not made again above, but the files written by every build, and
+        // the search index's unless it left them here (then, but for the documents'
+        // fragments, under its new key).
+        let index_file = |rel: &str| rel.starts_with("search/");
         timings
             .phase("unchanged files carried", || {
-                cache.carry_rest(sink, &|rel| rel.starts_with("search/") || written_always.contains(rel))
+                cache.carry_rest(
+                    sink,
+                    &|rel| written_always.contains(rel) || (!search_rest && index_file(rel)),
+                    &|rel| search_rest && index_file(rel) && !rel.starts_with("search/t/"),
+                )
             })
             .map_err(|source| BuildError::Io {
                 path: opts.output_dir.clone(),

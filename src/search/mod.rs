@@ -28,6 +28,7 @@ pub mod normalize;
 pub mod patch;
 mod segments;
 pub mod shards;
+pub mod sum;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +39,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Context;
+
+use self::sum::IndexSum;
 
 use self::index::{DocGrams, DocStreams, Gram, MAX_GRAM, SHARDS_PER_GROUP};
 use self::shards::{ShardBuilder, gzip, put_varint, shard_count};
@@ -86,6 +89,9 @@ pub struct Output {
     pub chars: u64,
     /// Made by patching the previous build's index.
     pub patched: bool,
+    /// The index's files but the page, summed: its version, and what the next patch
+    /// starts from.
+    pub sum: IndexSum,
 }
 
 /// The document's streams: its title, the titles of its headings, its blocks, from the
@@ -116,22 +122,23 @@ pub fn write_all(
     // than kept: as `char`s they would take four bytes per character of the whole site.
     let stream = |i: usize| streams(&documents[i], &texts.get(i));
 
-    // Each file is written where it is made, on any thread; its digest goes into the
-    // index's version.
-    let written: Mutex<Vec<(String, [u8; 32], u64)>> = Mutex::default();
-    let record = |rel: String, digest: [u8; 32], size: u64| {
-        written.lock().expect("no panic holding it").push((rel, digest, size));
+    // Each file is written where it is made, on any thread, and added to the index's
+    // sum ([`sum`]).
+    let total: Mutex<IndexSum> = Mutex::default();
+    let count = |s: IndexSum| {
+        let mut total = total.lock().expect("no panic holding it");
+        *total = *total + s;
     };
     let put = |rel: String, bytes: Vec<u8>| -> std::io::Result<()> {
         sink.write(&rel, &bytes)?;
-        record(rel, Sha256::digest(&bytes).into(), bytes.len() as u64);
+        count(IndexSum::of(&rel, &Sha256::digest(&bytes).into(), bytes.len() as u64));
         Ok(())
     };
-    let carry_where = |keep: patch::Keep, expected: usize| -> std::io::Result<bool> {
-        let Some(carried) = previous.carry_where(keep, expected)? else {
+    let carry_where = |keep: patch::Keep, replaced: &[String], expected: usize| -> std::io::Result<bool> {
+        let Some(carried) = previous.carry_where(keep, replaced, expected)? else {
             return Ok(false);
         };
-        written.lock().expect("no panic holding it").extend(carried);
+        count(carried);
         Ok(true)
     };
     let fragment = |i: usize| {
@@ -156,19 +163,11 @@ pub fn write_all(
         None => (write_whole(&writer).map_err(failed)?, false),
     };
 
-    let mut written = written.into_inner().expect("no panic holding it");
-    written.sort_by(|x, y| x.0.cmp(&y.0));
-    let mut h = Sha256::new();
-    for (rel, digest, _) in &written {
-        h.update(rel.as_bytes());
-        h.update(digest);
-    }
-    let version = crate::hex::hex(&h.finalize()[..6]);
-    let bytes = written.iter().map(|w| w.2).sum();
+    let sum = total.into_inner().expect("no panic holding it");
 
     let search = SearchCtx {
         index: format!("{}search/", site_ctx.base_path),
-        version,
+        version: sum.version(),
         documents: documents.len(),
     };
     let mut ctx = base.clone();
@@ -181,10 +180,11 @@ pub fn write_all(
     sink.write("search/index.html", &minify::html(&html))
         .map_err(|e| io("search/index.html", e))?;
     Ok(Output {
-        files: written.len() + 1,
-        bytes,
+        files: sum.files + 1,
+        bytes: sum.bytes,
         chars,
         patched,
+        sum,
     })
 }
 

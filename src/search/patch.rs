@@ -30,6 +30,7 @@ use serde::Deserialize;
 
 use super::index::{BODY, DocGrams, DocStreams, Gram, HEADING, Positions, TITLE, doc_grams, groups};
 use super::shards::{entries, get_varint, put_entry, put_positions, put_varint, read_counts};
+use super::sum::IndexSum;
 use super::{Kind, TEXT_CHECK, shard_of};
 
 mod recent;
@@ -46,9 +47,9 @@ pub trait Previous: Sync {
     /// A file of the previous index, as written (gzip).
     fn read(&self, rel: &str) -> Option<Vec<u8>>;
     /// Publishes unchanged every file of the previous index that `keep` accepts, if
-    /// there are `expected` of them; returns each one's path, SHA-256 and size, or
+    /// there are `expected` of them: all but the `replaced` ones. Returns their sum, or
     /// `None`, with nothing published, if there is another number of them.
-    fn carry_where(&self, keep: Keep, expected: usize) -> std::io::Result<Option<Carried>>;
+    fn carry_where(&self, keep: Keep, replaced: &[String], expected: usize) -> std::io::Result<Option<IndexSum>>;
     /// Characters the previous index was made from ([`super::Output::chars`]).
     fn chars(&self) -> Option<u64>;
     /// The shards the last patch made, inflated ([`RecentShards`]), if kept.
@@ -58,8 +59,9 @@ pub trait Previous: Sync {
 /// Which files of the previous index to carry.
 pub type Keep<'a> = &'a (dyn Fn(&str) -> bool + Sync);
 
-/// Files carried: each one's path, SHA-256 and size.
-pub type Carried = Vec<(String, [u8; 32], u64)>;
+/// Carries the previous files `keep` accepts (all but those named) if there are as many
+/// as expected ([`Previous::carry_where`]); returns whether it did.
+pub type CarryWhere<'a> = dyn Fn(Keep, &[String], usize) -> std::io::Result<bool> + Sync + 'a;
 
 /// Inflates a gzip file; `None` if it is not one.
 pub fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
@@ -485,9 +487,7 @@ pub struct Writer<'a> {
     /// `meta.bin`'s JSON for these shard counts.
     pub meta: &'a (dyn Fn(u32, u32) -> Vec<u8> + Sync),
     pub put: &'a (dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync),
-    /// Carries the previous files `keep` accepts if there are as many as expected
-    /// ([`Previous::carry_where`]); returns whether it did.
-    pub carry_where: &'a (dyn Fn(Keep, usize) -> std::io::Result<bool> + Sync),
+    pub carry_where: &'a CarryWhere<'a>,
 }
 
 #[derive(Deserialize)]
@@ -572,7 +572,12 @@ pub fn apply(w: &Writer, previous: &dyn Previous) -> Result<Option<u64>, (String
         None => false,
     };
     let expected = (a + b) as usize - patched.len() + (w.documents - changed.len()) + 1;
-    let carried = (w.carry_where)(&keep, expected).map_err(|e| ("search/".to_string(), e))?;
+    let replaced: Vec<String> = patched
+        .iter()
+        .map(|(rel, _)| rel.clone())
+        .chain(changed.iter().map(|&i| super::fragment_file(i)))
+        .collect();
+    let carried = (w.carry_where)(&keep, &replaced, expected).map_err(|e| ("search/".to_string(), e))?;
     if !carried {
         return Ok(None);
     }
