@@ -209,11 +209,18 @@ impl Session {
         };
         // What the publishing left is sorted now, off the reload's path: the files it
         // replaced stay for the next build to write over, the others go. Should that
-        // fail, the next build stages into a new folder.
-        self.replaced = timings
-            .phase("unused files removed", || leftovers.into_pool())
-            .ok()
-            .flatten();
+        // fail, the next build stages into a new folder. A build that swapped the whole
+        // folder left none: the next one writes over a copy of the largest file every
+        // rebuild after a text edit rewrites.
+        self.replaced = match timings.phase("unused files removed", || leftovers.into_pool()) {
+            Ok(Some(pool)) => Some(pool),
+            Ok(None) => timings
+                .phase("files copied to write over", || {
+                    StagingDir::pool_of_copies(&self.opts.output_dir, &[super::fixed::DOCUMENTS_JSON])
+                })
+                .ok(),
+            Err(_) => None,
+        };
         let dir = &self.opts.output_dir;
         let manifest = timings.phase("manifest", || {
             recording.into_manifest(cache.take_manifest().map(Cow::Owned))
