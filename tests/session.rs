@@ -226,3 +226,52 @@ fn a_session_moves_in_what_changed_and_publishes_what_a_fresh_build_makes() {
     assert!(!session.dir().join("reports/2005/index.html").exists());
     assert_fresh(&site, &session, &sixth);
 }
+
+#[test]
+fn a_file_a_reader_still_holds_is_not_written_over() {
+    use std::io::{Read, Seek};
+    let site = Site::new();
+    site.doc("content/reports/_index.md", "title: 社会责任报告\nkind: report", "");
+    // Enough reports that an edit's files are moved into the served folder, not the
+    // whole folder swapped.
+    for year in 2000..=2023 {
+        report(&site, year, "");
+    }
+    age(&site.root().join("content"));
+    let mut opts = site.opts();
+    opts.output_dir = site.root().join("served");
+    let mut session = Session::new(opts);
+    publish(&mut session);
+    let page = session.dir().join("reports/2021/index.html");
+    let publish_edit = |session: &mut Session, sentence: &str, readers_done: bool| {
+        report(&site, 2021, sentence);
+        told(session, "content/reports/2021.md");
+        let pending = session.build(readers_done).expect("builds");
+        let mut summary = session.publish(pending, || ()).expect("publishes");
+        session.complete(&mut summary);
+    };
+    let read = |file: &mut fs::File| {
+        let mut text = String::new();
+        file.rewind().unwrap();
+        file.read_to_string(&mut text).unwrap();
+        text
+    };
+
+    // A reader opens the page; the next publish replaces it (the reader's file goes to
+    // the pool), and the one after that must not write over it while it is open.
+    publish_edit(&mut session, "第一次修改。", true);
+    let mut held = fs::File::open(&page).unwrap();
+    let seen = read(&mut held);
+    assert!(seen.contains("第一次修改"));
+    publish_edit(&mut session, "第二次修改。", true);
+    publish_edit(&mut session, "第三次修改。", false);
+    assert_eq!(read(&mut held), seen, "the reader's file is as it opened it");
+    assert!(fs::read_to_string(&page).unwrap().contains("第三次修改"));
+
+    // Vouched for as closed, the files a publish replaced are written over: what the
+    // guard above prevents.
+    let mut held = fs::File::open(&page).unwrap();
+    publish_edit(&mut session, "第四次修改。", true);
+    publish_edit(&mut session, "第五次修改。", true);
+    assert!(read(&mut held).contains("第五次修改"), "written over in place");
+}
