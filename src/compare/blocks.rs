@@ -9,8 +9,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::OnceLock;
 
-use super::diff::{Op, Piece, TextDiff, diff_texts};
+use super::diff::{Op, Piece, TextDiff, diff_tokens};
 use super::similarity::Bigrams;
+use super::tokens::{Token, Tokenized};
 
 /// Two paragraphs are paired (and diffed word by word) at or above this similarity.
 pub const PARA_THRESHOLD: f64 = 0.3;
@@ -78,6 +79,8 @@ fn norm(t: &str) -> String {
 pub struct ParaKey {
     norm: String,
     grams: OnceLock<Bigrams>,
+    /// Its words, made when it is first diffed.
+    tokens: OnceLock<Tokenized>,
 }
 
 impl ParaKey {
@@ -85,7 +88,13 @@ impl ParaKey {
         ParaKey {
             norm: norm(text),
             grams: OnceLock::new(),
+            tokens: OnceLock::new(),
         }
+    }
+
+    /// The tokens of `text`, the paragraph this is the key of.
+    fn tokens<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
+        self.tokens.get_or_init(|| Tokenized::new(text)).tokens(text)
     }
 
     /// The bigrams of the paragraph (white space is not a letter, so these are the
@@ -219,7 +228,7 @@ pub fn diff_keyed(a: &[&str], b: &[&str], ka: &[ParaKey], kb: &[ParaKey]) -> Blo
                 diff: whole(Op::Equal, a[i]),
             }),
             (Some(i), Some(j)) => {
-                let d = diff_texts(a[i], b[j]);
+                let d = diff_tokens(&ka[i].tokens(a[i]), &kb[j].tokens(b[j]));
                 if d.changed_share() > MAX_PAIR_CHANGE {
                     paras.push(ParaDiff {
                         a: Some(i),
@@ -310,6 +319,7 @@ pub fn class(p: &ParaDiff) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compare::diff::diff_texts;
 
     /// The shortcut for equal paragraphs gives what the word diff would.
     #[test]

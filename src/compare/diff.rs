@@ -138,9 +138,12 @@ fn numbered<'t>(a: &[Token<'t>], b: &[Token<'t>]) -> (Vec<u32>, Vec<u32>) {
 
 /// Diffs `a` and `b` word by word.
 pub fn diff_texts(a: &str, b: &str) -> TextDiff {
-    let ta = tokenize(a);
-    let tb = tokenize(b);
-    let (na, nb) = numbered(&ta, &tb);
+    diff_tokens(&tokenize(a), &tokenize(b))
+}
+
+/// Diffs two texts given as their tokens ([`tokenize`]).
+pub fn diff_tokens(ta: &[Token], tb: &[Token]) -> TextDiff {
+    let (na, nb) = numbered(ta, tb);
     let ops = capture_diff_slices(Algorithm::Myers, &na, &nb);
     let mut segs: Vec<Seg> = Vec::new();
     for op in ops {
@@ -172,8 +175,8 @@ pub fn diff_texts(a: &str, b: &str) -> TextDiff {
     clean_up(&mut segs);
 
     let mut out = TextDiff {
-        chars_a: chars(&ta),
-        chars_b: chars(&tb),
+        chars_a: chars(ta),
+        chars_b: chars(tb),
         ..TextDiff::default()
     };
     let mut push = |op: Op, text: String| {
