@@ -332,6 +332,8 @@ mod tests {
         for rel in ["b.html", "c.html", "d.html"] {
             reuse(&s, &target, &previous, rel);
         }
+        // Written twice (the first time over the pooled file): moved in once.
+        s.write("a.html", b"a first try").unwrap();
         s.write("a.html", b"a2, longer than the old text").unwrap();
         s.write_streamed("new/e.html", &mut |out| out.write_all(b"e")).unwrap();
         let leftovers = s.commit_guarded(Some(&previous), || ()).unwrap();

@@ -349,7 +349,10 @@ impl StagingDir {
         if self.pooled.is_empty() {
             return (None, Vec::new());
         }
-        let written = std::mem::take(&mut *self.names.lock().expect("not poisoned"));
+        // Once each: a file written twice is moved in once.
+        let mut written = std::mem::take(&mut *self.names.lock().expect("not poisoned"));
+        written.sort_unstable();
+        written.dedup();
         let named: HashSet<&str> = written.iter().map(String::as_str).collect();
         let unused = self
             .pooled
