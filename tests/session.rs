@@ -38,6 +38,23 @@ fn statement(site: &Site, more: &str) {
     );
 }
 
+/// The reports section with the reports of 2000-2023: enough reports that an edit's
+/// files are moved into the served folder, not the whole folder swapped.
+fn reports(site: &Site) {
+    site.doc("content/reports/_index.md", "title: 社会责任报告\nkind: report", "");
+    for year in 2000..=2023 {
+        report(site, year, "");
+    }
+}
+
+/// A session serving `site` from `served/`, its sources aged ([`age`]).
+fn serving(site: &Site) -> Session {
+    age(&site.root().join("content"));
+    let mut opts = site.opts();
+    opts.output_dir = site.root().join("served");
+    Session::new(opts)
+}
+
 /// Gives every source an old modification time: files written just now are read again
 /// by every load (src/content/memo.rs), and these are to be remembered.
 fn age(dir: &Path) {
@@ -91,10 +108,7 @@ fn assert_fresh(site: &Site, session: &Session, summary: &BuildSummary) {
 #[test]
 fn a_session_moves_in_what_changed_and_publishes_what_a_fresh_build_makes() {
     let site = Site::new();
-    site.doc("content/reports/_index.md", "title: 社会责任报告\nkind: report", "");
-    for year in 2000..=2023 {
-        report(&site, year, "");
-    }
+    reports(&site);
     // A corrected report (its superseded text and the comparison of the two), an alias,
     // a series of statements and a static file: a rebuild carries all of them.
     corrected(&site, "");
@@ -117,10 +131,7 @@ fn a_session_moves_in_what_changed_and_publishes_what_a_fresh_build_makes() {
         "1. 坚持公正。\n2. 不接受投资。\n",
     );
     site.write("static/files/notice.txt", "静态文件");
-    age(&site.root().join("content"));
-    let mut opts = site.opts();
-    opts.output_dir = site.root().join("served");
-    let mut session = Session::new(opts);
+    let mut session = serving(&site);
     let first = publish(&mut session);
     assert_eq!(first.reused, 0);
     // The whole folder was swapped in, replacing no file: the next build writes over a
@@ -231,16 +242,8 @@ fn a_session_moves_in_what_changed_and_publishes_what_a_fresh_build_makes() {
 fn a_file_a_reader_still_holds_is_not_written_over() {
     use std::io::{Read, Seek};
     let site = Site::new();
-    site.doc("content/reports/_index.md", "title: 社会责任报告\nkind: report", "");
-    // Enough reports that an edit's files are moved into the served folder, not the
-    // whole folder swapped.
-    for year in 2000..=2023 {
-        report(&site, year, "");
-    }
-    age(&site.root().join("content"));
-    let mut opts = site.opts();
-    opts.output_dir = site.root().join("served");
-    let mut session = Session::new(opts);
+    reports(&site);
+    let mut session = serving(&site);
     publish(&mut session);
     let page = session.dir().join("reports/2021/index.html");
     let publish_edit = |session: &mut Session, sentence: &str, readers_done: bool| {

@@ -98,7 +98,8 @@ fn number_len(s: &str) -> usize {
 
 /// A text's tokens as places in it, to be kept: a paragraph is diffed in every
 /// comparison its document is in (the newest report of a series in all of them), and
-/// segmenting it into words again each time was a twentieth of the comparisons' time.
+/// segmenting it into words again for each diff was about an eighth of the report
+/// comparisons' time (perf, 1,300 reports).
 #[derive(Debug)]
 pub struct Tokenized {
     /// The length of the text they are of.
